@@ -1,0 +1,3 @@
+from servicedialog.cli import main
+
+main()

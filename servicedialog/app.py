@@ -1,0 +1,121 @@
+"""The app factory. No import-time side effects: each call builds a fresh app."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from asgi_csrf import asgi_csrf
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import Request
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import Scope, Send
+from tortoise.contrib.starlette import RegisterTortoise
+
+from servicedialog import views
+from servicedialog.auth import StaffMiddleware
+from servicedialog.db import tortoise_config
+from servicedialog.errors import EXCEPTION_HANDLERS
+from servicedialog.features import Feature, NavItem, discover
+from servicedialog.i18n import lazy as _
+from servicedialog.middleware import RequestContextMiddleware
+from servicedialog.orgs.routes import routes as admin_routes
+from servicedialog.roles import ALL_ROLES, Role
+from servicedialog.settings import Settings, load_settings
+from servicedialog.templating import build_templates
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+CORE_STAFF_NAV = (
+    NavItem(_("Start"), "staff_home", ALL_ROLES),
+    NavItem(_("Administration"), "admin:overview", frozenset({Role.ADMIN})),
+)
+
+
+class CachedStaticFiles(StaticFiles):
+    """Static assets with a cache lifetime; file names change when their content does."""
+
+    def file_response(self, *args: Any, **kwargs: Any) -> Any:
+        response = super().file_response(*args, **kwargs)
+        response.headers["Cache-Control"] = "public, max-age=86400"
+        return response
+
+
+def core_routes() -> list[BaseRoute]:
+    return [
+        Route("/", views.home, name="home"),
+        Route("/language/{code}", views.set_language, name="set_language"),
+        Route("/accessibility", views.accessibility, name="accessibility"),
+        Route("/healthz", views.healthz, name="healthz"),
+        Route("/login", views.login, methods=["GET", "POST"], name="login"),
+        Route("/logout", views.logout, methods=["POST"], name="logout"),
+        Route("/staff/", views.staff_home, name="staff_home"),
+        Route("/staff/organisation", views.switch_organisation, methods=["POST"],
+              name="switch_organisation"),
+        Route("/account/password", views.password, methods=["GET", "POST"], name="password"),
+        Mount("/admin", routes=admin_routes, name="admin"),
+        Mount("/static", app=CachedStaticFiles(directory=STATIC_DIR), name="static"),
+    ]
+
+
+def create_app(
+    settings: Settings | None = None, features: Sequence[Feature] | None = None
+) -> Starlette:
+    settings = settings or load_settings()
+    features = discover() if features is None else list(features)
+    logging.basicConfig(level=settings.log_level, format="%(message)s")
+    templates = build_templates()
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with RegisterTortoise(app, config=tortoise_config(settings, features)):
+            yield
+
+    routes = core_routes() + [
+        Mount(f"/{f.name}", routes=list(f.routes), name=f.name) for f in features if f.routes
+    ]
+
+    async def csrf_failed(scope: Scope, send: Send, message_id: Any) -> None:
+        response = templates.TemplateResponse(
+            Request(scope), "errors/403.html", {"status": 403, "csrf": True}, status_code=403
+        )
+        await response(scope, lambda: None, send)  # type: ignore[arg-type, return-value]
+
+    app = Starlette(
+        routes=routes,
+        middleware=[
+            Middleware(RequestContextMiddleware, default_language=settings.default_language),
+            Middleware(
+                asgi_csrf,  # type: ignore[arg-type]
+                signing_secret=settings.secret_key,
+                cookie_secure=settings.secure_cookies,
+                always_protect={"/login"},
+                send_csrf_failed=csrf_failed,
+            ),
+            Middleware(
+                SessionMiddleware,
+                secret_key=settings.secret_key,
+                session_cookie="sd_session",
+                max_age=settings.session_max_age_seconds,
+                same_site="lax",
+                https_only=settings.secure_cookies,
+            ),
+            Middleware(StaffMiddleware),
+        ],
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.templates = templates
+    app.state.features = features
+    app.state.nav = {
+        "public": [item for f in features for item in f.public_nav],
+        "staff": list(CORE_STAFF_NAV) + [item for f in features for item in f.staff_nav],
+    }
+    return app

@@ -1,0 +1,234 @@
+"""The ``servicedialog`` command line.
+
+Every command reads the same settings as the web app (``DATABASE_URL`` and friends),
+exits non-zero with a one-line reason on error, and never prompts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import click
+
+from servicedialog.features import discover
+from servicedialog.roles import Role
+from servicedialog.settings import Settings, SettingsError, load_settings
+
+T = TypeVar("T")
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def run_with_db(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
+    """Run ``work`` with the ORM connected, turning database failures into one-line errors."""
+    from tortoise.context import TortoiseContext
+    from tortoise.exceptions import BaseORMException
+
+    from servicedialog.db import tortoise_config
+
+    async def main() -> T:
+        async with TortoiseContext() as ctx:
+            await ctx.init(config=tortoise_config(settings, discover()))
+            return await work()
+
+    try:
+        return asyncio.run(main())
+    except (BaseORMException, OSError) as error:
+        raise click.ClickException(f"database error: {error}") from None
+
+
+def _migrate(settings: Settings, quiet: bool = False) -> None:
+    from servicedialog.db import migrate
+
+    def progress(event: str, app_label: str, name: str) -> None:
+        if event == "apply_done" and not quiet:
+            click.echo(f"  applied {app_label}.{name}")
+
+    try:
+        asyncio.run(migrate(settings, discover(), progress=progress))
+    except Exception as error:  # surface any migration failure as one line
+        raise click.ClickException(f"migration failed: {error}") from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="servicedialog")
+def main() -> None:
+    """Servicedialog: service dialogue, service commitments and complaint handling."""
+    for feature in discover():
+        for command in feature.commands:
+            if command.name not in main.commands:
+                main.add_command(command)
+
+
+@main.command()
+def migrate() -> None:
+    """Apply pending database migrations."""
+    settings = _settings()
+    _migrate(settings)
+    click.echo("database is up to date")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Worker processes (use 2 or more in production).")
+@click.option("--migrate/--no-migrate", "run_migrations", default=True, show_default=True,
+              help="Apply pending migrations before starting.")
+def serve(host: str, port: int, workers: int, run_migrations: bool) -> None:
+    """Serve the web app with uvicorn."""
+    settings = _settings()
+    if run_migrations:
+        _migrate(settings, quiet=True)
+    _serve(host, port, workers)
+
+
+def _serve(host: str, port: int, workers: int) -> None:
+    import uvicorn
+
+    uvicorn.run(
+        "servicedialog.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        access_log=False,  # our middleware writes one structured line per request
+        log_level="info",
+    )
+
+
+@main.command()
+def check() -> None:
+    """Verify the configuration, and that the database is reachable and migrated."""
+    from servicedialog.db import pending_migrations
+
+    settings = _settings()
+    try:
+        pending = asyncio.run(pending_migrations(settings, discover()))
+    except Exception as error:  # any failure to reach the database is the one-line reason
+        raise click.ClickException(f"database error: {error}") from None
+    if pending:
+        raise click.ClickException(
+            f"{len(pending)} migration(s) not applied ({', '.join(pending)}); "
+            "run `servicedialog migrate`"
+        )
+    scheme = settings.database_url.split(":", 1)[0]
+    click.echo(f"configuration ok ({settings.environment}); database ok ({scheme}, migrated)")
+
+
+@main.group()
+def orgs() -> None:
+    """Manage organisations."""
+
+
+@orgs.command("create")
+@click.argument("slug")
+@click.option("--name", required=True, help="Name in Swedish (Finnish organisations: as used).")
+@click.option("--name-en", default="", help="Name in English (default: the same as --name).")
+@click.option("--country", type=click.Choice(["SE", "FI"]), default="SE", show_default=True)
+@click.option("--kind", type=click.Choice(["municipality", "region", "agency"]),
+              default="municipality", show_default=True)
+def orgs_create(slug: str, name: str, name_en: str, country: str, kind: str) -> None:
+    """Create the organisation SLUG."""
+    from servicedialog import audit
+    from servicedialog.forms import SLUG_RE
+    from servicedialog.orgs.services import DomainError, create_organisation
+
+    if not SLUG_RE.match(slug):
+        raise click.ClickException("SLUG must be 2–63 lower-case letters, digits and hyphens")
+
+    async def work() -> Any:
+        org = await create_organisation(slug, name, name_en, country, kind)
+        await audit.record("organisation.created", target=org, via="cli")
+        return org
+
+    try:
+        org = run_with_db(_settings(), work)
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"created organisation {org.slug} ({org.name_sv}, {org.country})")
+
+
+@main.group()
+def users() -> None:
+    """Manage staff users."""
+
+
+@users.command("create")
+@click.argument("email")
+@click.option("--org", "org_slug", required=True, help="Slug of the organisation.")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--password", default=None, help="Without it, one is generated and printed once.")
+@click.option("--name", "display_name", default="", help="Display name.")
+@click.option("--superuser", is_flag=True, help="Also an installation administrator.")
+def users_create(
+    email: str, org_slug: str, role: str, password: str | None, display_name: str,
+    superuser: bool,
+) -> None:
+    """Create the user EMAIL (or give an existing one ROLE) in an organisation."""
+    from servicedialog import audit
+    from servicedialog.forms import EMAIL_RE
+    from servicedialog.models import Organisation, User
+    from servicedialog.orgs.services import DomainError, create_user, generate_password, grant_role
+
+    email = email.strip().lower()
+    if not EMAIL_RE.match(email):
+        raise click.ClickException(f"{email!r} is not an e-mail address")
+    generated = password is None
+    secret = password or generate_password()
+
+    async def work() -> tuple[Any, bool]:
+        org = await Organisation.get_or_none(slug=org_slug)
+        if org is None:
+            raise click.ClickException(f"no organisation with slug {org_slug!r}")
+        user = await User.get_or_none(email=email)
+        created = user is None
+        if user is None:
+            user = await create_user(email, secret, display_name, is_superuser=superuser)
+        await grant_role(user, org, Role(role))
+        await audit.record("user.roles_set", target=user, organisation=org, roles=[role], via="cli")
+        return user, created
+
+    try:
+        user, created = run_with_db(_settings(), work)
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    if created:
+        click.echo(f"created user {user.email} with role {role} in {org_slug}")
+        if generated:
+            click.echo(f"password: {secret}  (shown once; store it safely)")
+    else:
+        click.echo(f"user {user.email} already existed; granted role {role} in {org_slug}")
+
+
+@main.command()
+@click.option("--seed-only", is_flag=True, help="Fill the database and exit without serving.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+def demo(seed_only: bool, host: str, port: int) -> None:
+    """Create the demo organisations and users (idempotent), then serve them."""
+    from servicedialog import demo as demo_data
+
+    settings = _settings()
+    _migrate(settings, quiet=True)
+    credentials = run_with_db(settings, demo_data.seed)
+    click.echo("Demo users (password for all: %s):" % demo_data.DEMO_PASSWORD)
+    for email, org, role in credentials:
+        click.echo(f"  {email:<40} {role:<16} {org}")
+    if seed_only:
+        return
+    click.echo(f"Serving on http://{host}:{port}/  (Ctrl+C to stop)")
+    _serve(host, port, 1)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,55 @@
+"""How a feature package plugs into the core without the core knowing it.
+
+A feature exposes a :class:`Feature` object and names it in ``pyproject.toml`` under
+the entry-point group ``servicedialog.features``. The app factory mounts its routes under
+``/<name>``, registers its models as a Tortoise app of the same name (with its own
+migrations) and adds its navigation entries and CLI commands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from typing import TYPE_CHECKING
+
+from starlette.routing import BaseRoute
+
+from servicedialog.roles import Role
+
+if TYPE_CHECKING:
+    import click
+
+ENTRY_POINT_GROUP = "servicedialog.features"
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A navigation link; shown to staff who hold one of ``roles`` (empty: everyone)."""
+
+    label: str  # an English msgid, translated when rendered
+    endpoint: str  # a route name for url_for, e.g. "complaints:inbox"
+    roles: frozenset[Role] = frozenset()
+
+    def visible_to(self, roles: frozenset[Role]) -> bool:
+        return not self.roles or bool(self.roles & roles)
+
+
+@dataclass(frozen=True)
+class Feature:
+    name: str
+    routes: Sequence[BaseRoute] = ()
+    models: str | None = None  # dotted module path of the feature's Tortoise models
+    migrations: str | None = None  # dotted package path of its migrations
+    public_nav: Sequence[NavItem] = ()
+    staff_nav: Sequence[NavItem] = ()
+    commands: Sequence[click.Command] = field(default_factory=tuple)
+
+
+def discover() -> list[Feature]:
+    """Every installed feature, in a stable order."""
+    found = [ep.load() for ep in entry_points(group=ENTRY_POINT_GROUP)]
+    for feature in found:
+        if not isinstance(feature, Feature):
+            raise TypeError(f"entry point {feature!r} is not a servicedialog Feature")
+    return sorted(found, key=lambda f: f.name)

@@ -1,0 +1,91 @@
+"""The one form pattern: parse into typed values plus ``{field: message}`` errors; on
+errors re-render the same template with status 400 and what the user typed; on success
+redirect with a flash message. Messages are English msgids, translated when shown."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from servicedialog.i18n import lazy as _
+from servicedialog.templating import flash
+
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
+
+
+@dataclass
+class Form:
+    """Raw values as typed (kept for re-display) and the errors found in them."""
+
+    values: dict[str, str]
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_formdata(cls, data: FormData) -> Form:
+        return cls({k: v.strip() for k, v in data.items() if isinstance(v, str)})
+
+    def get(self, name: str) -> str:
+        return self.values.get(name, "")
+
+    def require(self, name: str, max_length: int = 200) -> str:
+        value = self.get(name)
+        if not value:
+            self.errors.setdefault(name, _("This field is required."))
+        elif len(value) > max_length:
+            self.errors.setdefault(name, _("This is too long."))
+        return value
+
+    def email(self, name: str) -> str:
+        value = self.require(name, 254).lower()
+        if value and not EMAIL_RE.match(value):
+            self.errors.setdefault(name, _("Enter an e-mail address like name@example.se."))
+        return value
+
+    def slug(self, name: str) -> str:
+        value = self.require(name, 64)
+        if value and not SLUG_RE.match(value):
+            self.errors.setdefault(
+                name, _("Use 2–63 lower-case letters a–z, digits and hyphens.")
+            )
+        return value
+
+    def choice(self, name: str, choices: tuple[str, ...] | frozenset[str]) -> str:
+        value = self.require(name)
+        if value and value not in choices:
+            self.errors.setdefault(name, _("Choose one of the options."))
+        return value
+
+    def error(self, name: str, message: str) -> None:
+        self.errors.setdefault(name, message)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+async def read_form(request: Request) -> Form:
+    return Form.from_formdata(await request.form())
+
+
+def render(
+    request: Request, template: str, context: dict[str, Any], status_code: int = 200
+) -> Response:
+    response: Response = request.app.state.templates.TemplateResponse(
+        request, template, context, status_code=status_code
+    )
+    return response
+
+
+def invalid(request: Request, template: str, form: Form, **context: Any) -> Response:
+    return render(request, template, {"form": form, **context}, status_code=400)
+
+
+def done(request: Request, url: str, message: str) -> Response:
+    flash(request, message)
+    return RedirectResponse(url, status_code=303)

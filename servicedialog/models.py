@@ -1,0 +1,163 @@
+"""Models the core shares with every feature: organisations, units, users, roles, audit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tortoise import fields
+from tortoise.models import Model
+
+from servicedialog.roles import Role
+
+
+class Country:
+    SE = "SE"
+    FI = "FI"
+    CHOICES = (SE, FI)
+
+
+class OrganisationKind:
+    MUNICIPALITY = "municipality"
+    REGION = "region"
+    AGENCY = "agency"
+    CHOICES = (MUNICIPALITY, REGION, AGENCY)
+    LABELS = {MUNICIPALITY: "Municipality", REGION: "Region", AGENCY: "State agency"}
+
+
+class Organisation(Model):
+    id = fields.IntField(primary_key=True)
+    slug = fields.CharField(max_length=64, unique=True)
+    name_sv = fields.CharField(max_length=200)
+    name_en = fields.CharField(max_length=200)
+    country = fields.CharField(max_length=2, default=Country.SE)
+    kind = fields.CharField(max_length=20, default=OrganisationKind.MUNICIPALITY)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    units: fields.ReverseRelation[Unit]
+
+    class Meta:
+        table = "core_organisation"
+        ordering = ["name_sv"]
+
+    def name(self, language: str) -> str:
+        return self.name_en if language == "en" and self.name_en else self.name_sv
+
+
+class Unit(Model):
+    """A förvaltning or enhet inside an organisation."""
+
+    id = fields.IntField(primary_key=True)
+    organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
+        "core.Organisation", related_name="units", on_delete=fields.CASCADE
+    )
+    organisation_id: int
+    code = fields.CharField(max_length=32)
+    name_sv = fields.CharField(max_length=200)
+    name_en = fields.CharField(max_length=200)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "core_unit"
+        unique_together = (("organisation", "code"),)
+        ordering = ["name_sv"]
+
+    def name(self, language: str) -> str:
+        return self.name_en if language == "en" and self.name_en else self.name_sv
+
+
+class User(Model):
+    id = fields.IntField(primary_key=True)
+    email = fields.CharField(max_length=254, unique=True)
+    display_name = fields.CharField(max_length=200, default="")
+    password_hash = fields.CharField(max_length=255)
+    is_active = fields.BooleanField(default=True)
+    is_superuser = fields.BooleanField(default=False)
+    # Bumped on every password change: sessions carry the epoch they were made in, so a
+    # password change signs the user out everywhere else.
+    session_epoch = fields.IntField(default=0)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    last_login_at = fields.DatetimeField(null=True)
+
+    memberships: fields.ReverseRelation[Membership]
+
+    class Meta:
+        table = "core_user"
+
+    def __str__(self) -> str:
+        return self.display_name or self.email
+
+
+class Membership(Model):
+    """One role for one user in one organisation (optionally tied to a unit)."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "core.User", related_name="memberships", on_delete=fields.CASCADE
+    )
+    user_id: int
+    organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
+        "core.Organisation", related_name="memberships", on_delete=fields.CASCADE
+    )
+    organisation_id: int
+    unit: fields.ForeignKeyNullableRelation[Unit] = fields.ForeignKeyField(
+        "core.Unit", related_name="memberships", null=True, on_delete=fields.SET_NULL
+    )
+    unit_id: int | None
+    role = fields.CharEnumField(Role, max_length=20)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "core_membership"
+        unique_together = (("user", "organisation", "role"),)
+
+
+class AppendOnlyError(RuntimeError):
+    pass
+
+
+class AuditEvent(Model):
+    """Who did what to which record, when, from where. Never updated, never deleted."""
+
+    id = fields.BigIntField(primary_key=True)
+    at = fields.DatetimeField(auto_now_add=True, db_index=True)
+    actor: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "core.User", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    actor_id: int | None
+    # Kept as text so the trail stays readable if the account is later removed.
+    actor_email = fields.CharField(max_length=254, default="")
+    organisation: fields.ForeignKeyNullableRelation[Organisation] = fields.ForeignKeyField(
+        "core.Organisation", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    organisation_id: int | None
+    action = fields.CharField(max_length=64, db_index=True)
+    object_type = fields.CharField(max_length=64, default="")
+    object_id = fields.CharField(max_length=64, default="")
+    ip = fields.CharField(max_length=45, default="")
+    detail: dict[str, Any] = fields.JSONField(default=dict)  # type: ignore[assignment]
+
+    class Meta:
+        table = "core_audit_event"
+        ordering = ["-id"]
+
+    async def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._saved_in_db:
+            await super().save(*args, **kwargs)
+            return
+        raise AppendOnlyError("audit events are append-only")
+
+    async def delete(self, *args: Any, **kwargs: Any) -> None:
+        raise AppendOnlyError("audit events are append-only")
+
+
+class LoginAttempt(Model):
+    """Failed logins, counted in the database so throttling holds across worker processes."""
+
+    id = fields.BigIntField(primary_key=True)
+    email = fields.CharField(max_length=254)
+    ip = fields.CharField(max_length=45)
+    at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "core_login_attempt"
+        indexes = (("email", "at"), ("ip", "at"))

@@ -1,0 +1,1 @@
+"""Organisations, units, users and their roles: the administration every feature relies on."""

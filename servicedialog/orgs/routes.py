@@ -1,0 +1,14 @@
+from starlette.routing import Route
+
+from servicedialog.orgs import views
+
+routes = [
+    Route("/", views.overview, name="overview"),
+    Route("/organisations", views.organisations, methods=["GET", "POST"], name="organisations"),
+    Route("/units", views.units, methods=["GET", "POST"], name="units"),
+    Route("/units/{id:int}", views.unit_edit, methods=["GET", "POST"], name="unit_edit"),
+    Route("/users", views.users, name="users"),
+    Route("/users/new", views.user_new, methods=["GET", "POST"], name="user_new"),
+    Route("/users/{id:int}", views.user_edit, methods=["GET", "POST"], name="user_edit"),
+    Route("/audit", views.audit_log, name="audit"),
+]

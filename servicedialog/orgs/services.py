@@ -1,0 +1,121 @@
+"""Domain logic for organisations, units and users: plain async functions, no Request."""
+
+from __future__ import annotations
+
+import secrets
+import string
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from servicedialog.auth import hash_password, verify_password
+from servicedialog.i18n import lazy as _
+from servicedialog.models import Country, Membership, Organisation, OrganisationKind, Unit, User
+from servicedialog.roles import Role
+
+MIN_PASSWORD_LENGTH = 10
+
+
+class DomainError(ValueError):
+    """A rule was broken; ``field`` names the form field, ``message`` is an English msgid."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def generate_password(length: int = 16) -> str:
+    alphabet = string.ascii_letters + string.digits
+    return "".join(secrets.choice(alphabet) for _ in range(length))
+
+
+def password_problem(password: str, email: str = "") -> str | None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return _("The password must be at least 10 characters long.")
+    if email and password.lower() == email.lower():
+        return _("The password must not be your e-mail address.")
+    return None
+
+
+async def create_organisation(
+    slug: str, name_sv: str, name_en: str = "", country: str = Country.SE,
+    kind: str = OrganisationKind.MUNICIPALITY,
+) -> Organisation:
+    if country not in Country.CHOICES:
+        raise DomainError("country", _("Choose one of the options."))
+    if kind not in OrganisationKind.CHOICES:
+        raise DomainError("kind", _("Choose one of the options."))
+    if await Organisation.exists(slug=slug):
+        raise DomainError("slug", _("An organisation with this short name already exists."))
+    try:
+        return await Organisation.create(
+            slug=slug, name_sv=name_sv, name_en=name_en or name_sv, country=country, kind=kind
+        )
+    except IntegrityError:
+        raise DomainError("slug", _("An organisation with this short name already exists.")) from None
+
+
+async def create_unit(organisation: Organisation, code: str, name_sv: str, name_en: str = "") -> Unit:
+    if await Unit.exists(organisation_id=organisation.id, code=code):
+        raise DomainError("code", _("A unit with this code already exists."))
+    return await Unit.create(
+        organisation=organisation, code=code, name_sv=name_sv, name_en=name_en or name_sv
+    )
+
+
+async def create_user(
+    email: str, password: str, display_name: str = "", is_superuser: bool = False
+) -> User:
+    email = email.strip().lower()
+    problem = password_problem(password, email)
+    if problem:
+        raise DomainError("password", problem)
+    if await User.exists(email=email):
+        raise DomainError("email", _("A user with this e-mail address already exists."))
+    return await User.create(
+        email=email,
+        display_name=display_name,
+        password_hash=hash_password(password),
+        is_superuser=is_superuser,
+    )
+
+
+async def grant_role(
+    user: User, organisation: Organisation, role: Role, unit: Unit | None = None
+) -> Membership:
+    membership, created = await Membership.get_or_create(
+        user=user, organisation=organisation, role=role, defaults={"unit": unit}
+    )
+    if not created and unit is not None and membership.unit_id != unit.id:
+        membership.unit = unit
+        await membership.save(update_fields=["unit_id"])
+    return membership
+
+
+async def set_roles(
+    user: User, organisation: Organisation, roles: set[Role], unit: Unit | None = None
+) -> None:
+    """Make ``roles`` exactly the user's roles in ``organisation``, in one transaction."""
+    async with in_transaction():
+        await Membership.filter(user_id=user.id, organisation_id=organisation.id).exclude(
+            role__in=list(roles)
+        ).delete()
+        for role in roles:
+            await grant_role(user, organisation, role, unit)
+        await Membership.filter(user_id=user.id, organisation_id=organisation.id).update(
+            unit_id=unit.id if unit else None
+        )
+
+
+async def change_password(user: User, current: str, new: str, confirm: str) -> None:
+    if not verify_password(user.password_hash, current):
+        raise DomainError("current_password", _("The current password is not correct."))
+    problem = password_problem(new, user.email)
+    if problem:
+        raise DomainError("new_password", problem)
+    if new != confirm:
+        raise DomainError("confirm_password", _("The two new passwords are not the same."))
+    user.password_hash = hash_password(new)
+    user.session_epoch += 1
+    await user.save(update_fields=["password_hash", "session_epoch"])

@@ -1,0 +1,197 @@
+"""Administration pages: organisations, units, users and roles, the audit log."""
+
+from __future__ import annotations
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from tortoise.expressions import Q
+from tortoise.functions import Count
+
+from servicedialog import audit
+from servicedialog.auth import requires_role
+from servicedialog.forms import Form, done, invalid, read_form, render
+from servicedialog.i18n import lazy as _
+from servicedialog.models import AuditEvent, Membership, Organisation, Unit, User
+from servicedialog.orgs import services
+from servicedialog.orgs.forms import member_input, organisation_input, unit_input
+from servicedialog.pagination import paginate
+from servicedialog.roles import Role
+
+admin_only = requires_role(Role.ADMIN)
+
+
+def _org(request: Request) -> Organisation:
+    organisation: Organisation = request.state.organisation
+    return organisation
+
+
+@admin_only
+async def overview(request: Request) -> Response:
+    org = _org(request)
+    counts = {
+        "units": await Unit.filter(organisation_id=org.id).count(),
+        "users": await Membership.filter(organisation_id=org.id).distinct().values_list("user_id"),
+        "events": await AuditEvent.filter(organisation_id=org.id).count(),
+    }
+    counts["users"] = len(set(counts["users"]))  # type: ignore[arg-type]
+    return render(request, "orgs/overview.html", {"counts": counts})
+
+
+@requires_role(superuser=True)
+async def organisations(request: Request) -> Response:
+    form = Form({"country": "SE", "kind": "municipality"})
+    if request.method == "POST":
+        form = await read_form(request)
+        data = organisation_input(form)
+        if form.ok:
+            try:
+                org = await services.create_organisation(**data.__dict__)
+            except services.DomainError as error:
+                form.error(error.field, error.message)
+            else:
+                await audit.record("organisation.created", request=request, target=org)
+                return done(request, str(request.url_for("admin:organisations")),
+                            _("The organisation is created."))
+    listing = await Organisation.all().annotate(unit_count=Count("units")).order_by("name_sv")
+    status = 400 if form.errors else 200
+    return render(request, "orgs/organisations.html",
+                  {"form": form, "organisations": listing}, status_code=status)
+
+
+@admin_only
+async def units(request: Request) -> Response:
+    org = _org(request)
+    form = Form({})
+    if request.method == "POST":
+        form = await read_form(request)
+        data = unit_input(form)
+        if form.ok:
+            try:
+                unit = await services.create_unit(org, data.code, data.name_sv, data.name_en)
+            except services.DomainError as error:
+                form.error(error.field, error.message)
+            else:
+                await audit.record("unit.created", request=request, target=unit, organisation=org)
+                return done(request, str(request.url_for("admin:units")), _("The unit is created."))
+    listing = await Unit.filter(organisation_id=org.id).order_by("name_sv")
+    return render(request, "orgs/units.html", {"form": form, "units": listing},
+                  status_code=400 if form.errors else 200)
+
+
+@admin_only
+async def unit_edit(request: Request) -> Response:
+    org = _org(request)
+    unit = await Unit.get_or_none(id=request.path_params["id"], organisation_id=org.id)
+    if unit is None:
+        raise HTTPException(404)
+    form = Form({"code": unit.code, "name_sv": unit.name_sv, "name_en": unit.name_en})
+    if request.method == "POST":
+        form = await read_form(request)
+        form.values["code"] = unit.code  # the code is an identifier; it does not change
+        data = unit_input(form)
+        if not form.ok:
+            return invalid(request, "orgs/unit_edit.html", form, unit=unit)
+        unit.name_sv, unit.name_en = data.name_sv, data.name_en
+        await unit.save(update_fields=["name_sv", "name_en"])
+        await audit.record("unit.updated", request=request, target=unit, organisation=org)
+        return done(request, str(request.url_for("admin:units")), _("The unit is saved."))
+    return render(request, "orgs/unit_edit.html", {"form": form, "unit": unit})
+
+
+@admin_only
+async def users(request: Request) -> Response:
+    org = _org(request)
+    memberships = await Membership.filter(organisation_id=org.id).select_related("user", "unit")
+    people: dict[int, dict[str, object]] = {}
+    for m in memberships:
+        entry = people.setdefault(m.user_id, {"user": m.user, "roles": [], "unit": m.unit})
+        entry["roles"].append(Role(m.role))  # type: ignore[attr-defined]
+    listing = sorted(people.values(), key=lambda e: str(e["user"].email))  # type: ignore[attr-defined]
+    return render(request, "orgs/users.html", {"people": listing})
+
+
+async def _unit_choices(org: Organisation) -> list[Unit]:
+    return await Unit.filter(organisation_id=org.id).order_by("name_sv")
+
+
+@admin_only
+async def user_new(request: Request) -> Response:
+    org = _org(request)
+    unit_choices = await _unit_choices(org)
+    context = {"units": unit_choices, "selected_roles": set()}
+    if request.method == "GET":
+        return render(request, "orgs/user_new.html", {"form": Form({}), **context})
+    data = await request.form()
+    form = Form.from_formdata(data)
+    role_values = [str(v) for v in data.getlist("roles")]
+    context["selected_roles"] = set(role_values)
+    email = form.email("email")
+    member = member_input(form, role_values, {u.id for u in unit_choices})
+    password = form.get("password") or services.generate_password()
+    if not form.ok:
+        form.values.pop("password", None)
+        return invalid(request, "orgs/user_new.html", form, **context)
+    existing = await User.get_or_none(email=email)
+    try:
+        user = existing or await services.create_user(email, password, member.display_name)
+    except services.DomainError as error:
+        form.error(error.field, error.message)
+        form.values.pop("password", None)
+        return invalid(request, "orgs/user_new.html", form, **context)
+    unit = next((u for u in unit_choices if u.id == member.unit_id), None)
+    await services.set_roles(user, org, member.roles, unit)
+    await audit.record("user.roles_set", request=request, target=user, organisation=org,
+                       roles=sorted(member.roles), new_account=existing is None)
+    # A generated password is shown once, on this page; it is never put in a cookie.
+    shown = None if existing or form.get("password") else password
+    return render(request, "orgs/user_created.html",
+                  {"user": user, "password": shown, "existing": existing is not None})
+
+
+@admin_only
+async def user_edit(request: Request) -> Response:
+    org = _org(request)
+    user = await User.get_or_none(id=request.path_params["id"])
+    memberships = await Membership.filter(user_id=user.id, organisation_id=org.id) if user else []
+    if user is None or not memberships:
+        raise HTTPException(404)
+    unit_choices = await _unit_choices(org)
+    current_roles = {m.role for m in memberships}
+    unit_id = memberships[0].unit_id
+    context = {"user": user, "units": unit_choices, "selected_roles": current_roles}
+    if request.method == "GET":
+        form = Form({"display_name": user.display_name, "unit": str(unit_id or "")})
+        return render(request, "orgs/user_edit.html", {"form": form, **context})
+    data = await request.form()
+    form = Form.from_formdata(data)
+    role_values = [str(v) for v in data.getlist("roles")]
+    context["selected_roles"] = set(role_values)
+    member = member_input(form, role_values, {u.id for u in unit_choices})
+    if user.id == request.state.user.id and Role.ADMIN not in member.roles:
+        form.error("roles", _("You cannot remove your own administrator role."))
+    if not form.ok:
+        return invalid(request, "orgs/user_edit.html", form, **context)
+    unit = next((u for u in unit_choices if u.id == member.unit_id), None)
+    await services.set_roles(user, org, member.roles, unit)
+    user.display_name = member.display_name
+    user.is_active = form.get("is_active") == "on" or user.id == request.state.user.id
+    await user.save(update_fields=["display_name", "is_active"])
+    await audit.record("user.updated", request=request, target=user, organisation=org,
+                       roles=sorted(member.roles), active=user.is_active)
+    return done(request, str(request.url_for("admin:users")), _("The user is saved."))
+
+
+@admin_only
+async def audit_log(request: Request) -> Response:
+    org = _org(request)
+    members = Membership.filter(organisation_id=org.id).values_list("user_id", flat=True)
+    # Events about the organisation, and sign-ins and the like by its members.
+    query = AuditEvent.filter(
+        Q(organisation_id=org.id) | Q(organisation_id=None, actor_id__in=await members)
+    )
+    action = request.query_params.get("action", "")
+    if action:
+        query = query.filter(action=action)
+    page = await paginate(query.order_by("-id"), request)
+    return render(request, "orgs/audit.html", {"page": page, "action": action})

@@ -1,0 +1,82 @@
+"""The Jinja2 environment: one for the app, translations taken from the request."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from starlette.requests import Request
+from starlette.templating import Jinja2Templates
+
+import templates as templates_package
+from servicedialog.i18n import LANGUAGE_NAMES, Formatter, translations
+from servicedialog.roles import ROLE_LABELS
+
+TEMPLATE_DIR = Path(templates_package.__file__).parent
+
+
+def _translations_of(context: Any) -> Any:
+    request: Request = context["request"]
+    return translations(request.state.language)
+
+
+@jinja2.pass_context
+def _gettext(context: Any, message: str) -> str:
+    return str(_translations_of(context).gettext(message))
+
+
+@jinja2.pass_context
+def _ngettext(context: Any, singular: str, plural: str, n: int) -> str:
+    return str(_translations_of(context).ngettext(singular, plural, n))
+
+
+@jinja2.pass_context
+def _path_for(context: Any, name: str, /, **params: Any) -> str:
+    """A site-relative URL: right behind any reverse proxy, whatever its host name."""
+    request: Request = context["request"]
+    return str(request.app.url_path_for(name, **params))
+
+
+def build_templates() -> Jinja2Templates:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
+        autoescape=jinja2.select_autoescape(["html", "xml"]),
+        extensions=["jinja2.ext.i18n"],
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["path_for"] = _path_for
+    env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
+    env.globals["ROLE_LABELS"] = ROLE_LABELS
+    return Jinja2Templates(env=env, context_processors=[_request_context])
+
+
+def _request_context(request: Request) -> dict[str, Any]:
+    settings = request.app.state.settings
+    language: str = request.state.language
+    return {
+        "lang": language,
+        "fmt": Formatter(language, settings.time_zone),
+        "csp_nonce": request.state.csp_nonce,
+        "csrf_token": request.scope["csrftoken"]() if "csrftoken" in request.scope else "",
+        "current_user": getattr(request.state, "user", None),
+        "current_org": getattr(request.state, "organisation", None),
+        "current_roles": getattr(request.state, "roles", frozenset()),
+        "nav": request.app.state.nav,
+        "messages": pop_flashes(request),
+        "settings": settings,
+    }
+
+
+def flash(request: Request, message: str, category: str = "success") -> None:
+    """Queue a message (an English msgid) for the next page the user sees."""
+    request.session.setdefault("_flashes", []).append([category, message])
+
+
+def pop_flashes(request: Request) -> list[tuple[str, str]]:
+    if "session" not in request.scope:
+        return []
+    return [(c, m) for c, m in request.session.pop("_flashes", [])]

@@ -1,0 +1,132 @@
+"""Core pages: home, language switch, accessibility statement, health, login, account."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from tortoise import connections
+
+from servicedialog import audit
+from servicedialog.auth import (
+    LoginThrottled,
+    authenticate,
+    public,
+    requires_role,
+    safe_next,
+    sign_in,
+    sign_out,
+)
+from servicedialog.forms import done, invalid, read_form, render
+from servicedialog.i18n import LANGUAGE_COOKIE
+from servicedialog.i18n import lazy as _
+from servicedialog.models import Organisation
+from servicedialog.orgs.services import DomainError, change_password
+from servicedialog.roles import ALL_ROLES
+from servicedialog.settings import LANGUAGES
+
+
+@public
+async def home(request: Request) -> Response:
+    organisations = await Organisation.all().order_by("name_sv")
+    return render(request, "core/home.html", {"organisations": organisations})
+
+
+@public
+async def set_language(request: Request) -> Response:
+    code = request.path_params["code"]
+    target = safe_next(request.query_params.get("next"), "/")
+    response = RedirectResponse(target, status_code=303)
+    if code in LANGUAGES:
+        response.set_cookie(
+            LANGUAGE_COOKIE, code, max_age=365 * 24 * 3600, samesite="lax",
+            secure=request.app.state.settings.secure_cookies,
+        )
+    return response
+
+
+@public
+async def accessibility(request: Request) -> Response:
+    return render(request, "core/accessibility.html", {})
+
+
+@public
+async def healthz(request: Request) -> Response:
+    try:
+        await connections.get("default").execute_query("SELECT 1")
+    except Exception as exc:  # any failure to reach the database means unhealthy
+        return JSONResponse({"status": "error", "database": str(exc)[:200]}, status_code=503)
+    return JSONResponse({"status": "ok", "database": "ok"})
+
+
+@public
+async def login(request: Request) -> Response:
+    next_url = safe_next(request.query_params.get("next"), str(request.url_for("staff_home")))
+    if request.method == "GET":
+        if request.state.user is not None:
+            return RedirectResponse(next_url, status_code=303)
+        return render(request, "core/login.html", {"form": None, "next": next_url})
+    form = await read_form(request)
+    email = form.email("email")
+    password = form.require("password", 1000)
+    if not form.ok:
+        return invalid(request, "core/login.html", form, next=next_url)
+    try:
+        user = await authenticate(
+            request.app.state.settings, email, password, audit.client_ip(request)
+        )
+    except LoginThrottled as throttled:
+        await audit.record("login.throttled", request=request, email=email)
+        form.error("email", _("Too many failed attempts. Wait a while and try again."))
+        response = invalid(request, "core/login.html", form, next=next_url, minutes=throttled.minutes)
+        response.status_code = 429
+        return response
+    if user is None:
+        await audit.record("login.failed", request=request, email=email)
+        form.error("password", _("The e-mail address or the password is not correct."))
+        return invalid(request, "core/login.html", form, next=next_url)
+    sign_in(request, user)
+    await audit.record("login", request=request, actor=user, target=user)
+    return done(request, next_url, _("You are signed in."))
+
+
+@public
+async def logout(request: Request) -> Response:
+    if request.state.user is not None:
+        await audit.record("logout", request=request, target=request.state.user)
+    sign_out(request)
+    return done(request, str(request.url_for("home")), _("You are signed out."))
+
+
+@requires_role(*ALL_ROLES)
+async def staff_home(request: Request) -> Response:
+    return render(request, "core/staff_home.html", {"organisations": request.state.organisations})
+
+
+@requires_role(*ALL_ROLES)
+async def switch_organisation(request: Request) -> Response:
+    form = await read_form(request)
+    chosen = {str(o.id): o for o in request.state.organisations}.get(form.get("organisation"))
+    if chosen is not None:
+        request.session["org"] = chosen.id
+    return RedirectResponse(str(request.url_for("staff_home")), status_code=303)
+
+
+@requires_role(*ALL_ROLES)
+async def password(request: Request) -> Response:
+    if request.method == "GET":
+        return render(request, "core/password.html", {"form": None})
+    form = await read_form(request)
+    user = request.state.user
+    try:
+        await change_password(
+            user, form.get("current_password"), form.get("new_password"),
+            form.get("confirm_password"),
+        )
+    except DomainError as error:
+        form.error(error.field, error.message)
+        for name in ("current_password", "new_password", "confirm_password"):
+            form.values.pop(name, None)  # never echo passwords back into the page
+        return invalid(request, "core/password.html", form)
+    sign_in(request, user)  # keep this session; every other one ends with the new epoch
+    await audit.record("user.password_changed", request=request, target=user)
+    return done(request, str(request.url_for("staff_home")), _("Your password is changed."))
