@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from urllib.parse import urlencode
 from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
@@ -59,8 +60,8 @@ def requires_role(*roles: Role, superuser: bool = False) -> Callable[[Endpoint],
             user: User | None = request.state.user
             if user is None:
                 target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-                login = request.url_for("login").include_query_params(next=target)
-                return RedirectResponse(str(login), status_code=303)
+                login = request.app.url_path_for("login") + "?" + urlencode({"next": target})
+                return RedirectResponse(login, status_code=303)
             allowed = user.is_superuser if superuser else bool(request.state.roles & set(roles))
             if not allowed:
                 raise HTTPException(status_code=403)

@@ -21,7 +21,6 @@ class OrganisationKind:
     REGION = "region"
     AGENCY = "agency"
     CHOICES = (MUNICIPALITY, REGION, AGENCY)
-    LABELS = {MUNICIPALITY: "Municipality", REGION: "Region", AGENCY: "State agency"}
 
 
 class Organisation(Model):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from servicedialog.i18n import lazy as _
+
 
 class Role(StrEnum):
     ADMIN = "admin"
@@ -13,13 +15,13 @@ class Role(StrEnum):
     LEADERSHIP = "leadership"
 
 
-# English msgids; templates translate them with gettext.
+# English msgids, marked for extraction; templates translate them with gettext.
 ROLE_LABELS: dict[Role, str] = {
-    Role.ADMIN: "Administrator",
-    Role.QUALITY_MANAGER: "Quality manager",
-    Role.HANDLER: "Handler",
-    Role.CONTACT_CENTRE: "Contact centre",
-    Role.LEADERSHIP: "Leadership",
+    Role.ADMIN: _("Administrator"),
+    Role.QUALITY_MANAGER: _("Quality manager"),
+    Role.HANDLER: _("Handler"),
+    Role.CONTACT_CENTRE: _("Contact centre"),
+    Role.LEADERSHIP: _("Leadership"),
 }
 
 ALL_ROLES = frozenset(Role)

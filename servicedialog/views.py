@@ -60,7 +60,7 @@ async def healthz(request: Request) -> Response:
 
 @public
 async def login(request: Request) -> Response:
-    next_url = safe_next(request.query_params.get("next"), str(request.url_for("staff_home")))
+    next_url = safe_next(request.query_params.get("next"), request.app.url_path_for("staff_home"))
     if request.method == "GET":
         if request.state.user is not None:
             return RedirectResponse(next_url, status_code=303)
@@ -94,7 +94,7 @@ async def logout(request: Request) -> Response:
     if request.state.user is not None:
         await audit.record("logout", request=request, target=request.state.user)
     sign_out(request)
-    return done(request, str(request.url_for("home")), _("You are signed out."))
+    return done(request, request.app.url_path_for("home"), _("You are signed out."))
 
 
 @requires_role(*ALL_ROLES)
@@ -108,7 +108,7 @@ async def switch_organisation(request: Request) -> Response:
     chosen = {str(o.id): o for o in request.state.organisations}.get(form.get("organisation"))
     if chosen is not None:
         request.session["org"] = chosen.id
-    return RedirectResponse(str(request.url_for("staff_home")), status_code=303)
+    return RedirectResponse(request.app.url_path_for("staff_home"), status_code=303)
 
 
 @requires_role(*ALL_ROLES)
@@ -129,4 +129,4 @@ async def password(request: Request) -> Response:
         return invalid(request, "core/password.html", form)
     sign_in(request, user)  # keep this session; every other one ends with the new epoch
     await audit.record("user.password_changed", request=request, target=user)
-    return done(request, str(request.url_for("staff_home")), _("Your password is changed."))
+    return done(request, request.app.url_path_for("staff_home"), _("Your password is changed."))

@@ -51,7 +51,7 @@ async def organisations(request: Request) -> Response:
                 form.error(error.field, error.message)
             else:
                 await audit.record("organisation.created", request=request, target=org)
-                return done(request, str(request.url_for("admin:organisations")),
+                return done(request, request.app.url_path_for("admin:organisations"),
                             _("The organisation is created."))
     listing = await Organisation.all().annotate(unit_count=Count("units")).order_by("name_sv")
     status = 400 if form.errors else 200
@@ -73,7 +73,7 @@ async def units(request: Request) -> Response:
                 form.error(error.field, error.message)
             else:
                 await audit.record("unit.created", request=request, target=unit, organisation=org)
-                return done(request, str(request.url_for("admin:units")), _("The unit is created."))
+                return done(request, request.app.url_path_for("admin:units"), _("The unit is created."))
     listing = await Unit.filter(organisation_id=org.id).order_by("name_sv")
     return render(request, "orgs/units.html", {"form": form, "units": listing},
                   status_code=400 if form.errors else 200)
@@ -95,7 +95,7 @@ async def unit_edit(request: Request) -> Response:
         unit.name_sv, unit.name_en = data.name_sv, data.name_en
         await unit.save(update_fields=["name_sv", "name_en"])
         await audit.record("unit.updated", request=request, target=unit, organisation=org)
-        return done(request, str(request.url_for("admin:units")), _("The unit is saved."))
+        return done(request, request.app.url_path_for("admin:units"), _("The unit is saved."))
     return render(request, "orgs/unit_edit.html", {"form": form, "unit": unit})
 
 
@@ -179,7 +179,7 @@ async def user_edit(request: Request) -> Response:
     await user.save(update_fields=["display_name", "is_active"])
     await audit.record("user.updated", request=request, target=user, organisation=org,
                        roles=sorted(member.roles), active=user.is_active)
-    return done(request, str(request.url_for("admin:users")), _("The user is saved."))
+    return done(request, request.app.url_path_for("admin:users"), _("The user is saved."))
 
 
 @admin_only

@@ -1,0 +1,134 @@
+"""Shared fixtures: a fresh database per test (SQLite file, or the PostgreSQL server named by
+TEST_DATABASE_URL), an app built by the factory, and an in-process client that runs the
+lifespan. Helpers run ORM calls inside the client's event loop through its portal."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from servicedialog.app import create_app
+from servicedialog.db import migrate
+from servicedialog.roles import Role
+from servicedialog.settings import Settings
+
+PASSWORD = "correct horse battery"
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+
+def database_url(tmp_path: Path) -> str:
+    if TEST_DATABASE_URL:
+        asyncio.run(_reset_postgres(TEST_DATABASE_URL))
+        return TEST_DATABASE_URL
+    return f"sqlite://{tmp_path / 'test.sqlite3'}"
+
+
+async def _reset_postgres(url: str) -> None:
+    import asyncpg
+
+    connection = await asyncpg.connect(url.replace("asyncpg://", "postgresql://", 1))
+    try:
+        await connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+    finally:
+        await connection.close()
+
+
+def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "environment": "test",
+        "var_dir": tmp_path,
+        "database_url": database_url(tmp_path),
+        "secret_key": "test-secret-key-" + "x" * 32,
+        "base_url": "http://testserver",
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    settings = make_settings(tmp_path)
+    asyncio.run(migrate(settings))
+    return settings
+
+
+@pytest.fixture
+def app(settings: Settings) -> Any:
+    return create_app(settings, features=[])
+
+
+@pytest.fixture
+def client(app: Any) -> Iterator[TestClient]:
+    with TestClient(app, base_url="http://testserver", follow_redirects=False) as test_client:
+        yield test_client
+
+
+def run(client: TestClient, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Run an async function (an ORM call) on the app's event loop."""
+    assert client.portal is not None
+
+    async def call() -> Any:
+        return await fn(*args, **kwargs)
+
+    return client.portal.call(call)
+
+
+def csrf_token(client: TestClient) -> str:
+    if "csrftoken" not in client.cookies:
+        client.get("/login")
+    return str(client.cookies["csrftoken"])
+
+
+def post_form(client: TestClient, url: str, data: dict[str, Any] | None = None, **kw: Any) -> Any:
+    return client.post(url, data={"csrftoken": csrf_token(client), **(data or {})}, **kw)
+
+
+def login(client: TestClient, email: str, password: str = PASSWORD) -> Any:
+    response = post_form(client, "/login", {"email": email, "password": password})
+    assert response.status_code == 303, response.text
+    return response
+
+
+async def create_org(slug: str = "exempelkommun", country: str = "SE") -> Any:
+    from servicedialog.orgs.services import create_organisation
+
+    return await create_organisation(slug, f"Org {slug}", f"Org {slug} (en)", country)
+
+
+async def create_member(
+    email: str, org: Any, *roles: Role, superuser: bool = False, unit: Any = None
+) -> Any:
+    from servicedialog.models import User
+    from servicedialog.orgs.services import create_user, grant_role
+
+    user = await User.get_or_none(email=email) or await create_user(
+        email, PASSWORD, email.split("@")[0].title(), is_superuser=superuser
+    )
+    for role in roles:
+        await grant_role(user, org, role, unit)
+    return user
+
+
+@pytest.fixture
+def org(client: TestClient) -> Any:
+    return run(client, create_org)
+
+
+@pytest.fixture
+def member(client: TestClient, org: Any) -> Callable[..., Any]:
+    """member(Role.ADMIN) -> a signed-in user holding that role in ``org``."""
+
+    def make(*roles: Role, email: str | None = None, sign_in: bool = True, **kw: Any) -> Any:
+        address = email or f"{'-'.join(r.value for r in roles) or 'nobody'}@example.se"
+        user = run(client, create_member, address, org, *roles, **kw)
+        if sign_in:
+            login(client, address)
+        return user
+
+    return make

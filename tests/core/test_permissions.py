@@ -1,0 +1,83 @@
+"""Every route declares who may use it; staff routes refuse anonymous users and wrong roles."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from starlette.routing import Mount, Route
+
+from servicedialog.app import create_app
+from servicedialog.roles import Role
+from servicedialog.settings import Settings
+from tests.conftest import create_member, create_org, post_form, run
+
+
+def walk(routes, prefix=""):
+    for route in routes:
+        if isinstance(route, Mount) and route.routes:
+            yield from walk(route.routes, prefix + route.path)
+        elif isinstance(route, Route):
+            yield prefix + route.path, route
+
+
+ROUTES = list(walk(create_app(Settings(database_url="sqlite://:memory:",
+                                        secret_key="k" * 40), features=[]).routes))
+PROTECTED = [(path, route) for path, route in ROUTES if hasattr(route.endpoint, "required_roles")]
+
+
+def concrete(path: str) -> str:
+    return re.sub(r"\{[^}]+\}", "1", path)
+
+
+def test_every_route_is_declared_public_or_protected():
+    undeclared = [
+        path for path, route in ROUTES
+        if not getattr(route.endpoint, "public", False)
+        and not hasattr(route.endpoint, "required_roles")
+    ]
+    assert undeclared == []
+
+
+def test_there_are_protected_routes_to_check():
+    assert len(PROTECTED) >= 10
+
+
+@pytest.mark.parametrize("path,route", PROTECTED, ids=[p for p, _ in PROTECTED])
+def test_anonymous_user_is_sent_to_login(client, path, route):
+    for method in sorted(route.methods - {"HEAD"}):
+        if method == "GET":
+            response = client.get(concrete(path))
+        else:
+            response = post_form(client, concrete(path), {})
+        assert response.status_code == 303, (method, path)
+        assert response.headers["location"].startswith("/login?next=")
+
+
+CASES = [
+    (path, route, role)
+    for path, route in PROTECTED
+    for role in Role
+    if getattr(route.endpoint, "requires_superuser", False)
+    or role not in route.endpoint.required_roles
+]
+
+
+@pytest.mark.parametrize("path,route,role", CASES, ids=[f"{p}-{r.value}" for p, _, r in CASES])
+def test_wrong_role_is_refused(client, path, route, role):
+    org = run(client, create_org)
+    run(client, create_member, "someone@example.se", org, role)
+    post_form(client, "/login", {"email": "someone@example.se", "password": "correct horse battery"})
+    for method in sorted(route.methods - {"HEAD"}):
+        if method == "GET":
+            response = client.get(concrete(path))
+        else:
+            response = post_form(client, concrete(path), {})
+        assert response.status_code == 403, (method, path, role)
+
+
+def test_admin_of_one_organisation_cannot_see_another_organisations_user(client, member):
+    member(Role.ADMIN)
+    other = run(client, create_org, "annan-kommun")
+    stranger = run(client, create_member, "stranger@example.se", other, Role.HANDLER)
+    assert client.get(f"/admin/users/{stranger.id}").status_code == 404
