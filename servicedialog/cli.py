@@ -58,7 +58,10 @@ def _migrate(settings: Settings, quiet: bool = False) -> None:
         raise click.ClickException(f"migration failed: {error}") from None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"], "terminal_width": 100,
+                      "max_content_width": 100}
+)
 @click.version_option(package_name="servicedialog")
 def main() -> None:
     """Servicedialog: service dialogue, service commitments and complaint handling."""
@@ -220,7 +223,8 @@ def demo(seed_only: bool, host: str, port: int) -> None:
 
     settings = _settings()
     _migrate(settings, quiet=True)
-    credentials = run_with_db(settings, demo_data.seed)
+    with click.progressbar(length=len(demo_data.ORGANISATIONS), label="Seeding demo data") as bar:
+        credentials = run_with_db(settings, lambda: demo_data.seed(bar.update))
     click.echo("Demo users (password for all: %s):" % demo_data.DEMO_PASSWORD)
     for email, org, role in credentials:
         click.echo(f"  {email:<40} {role:<16} {org}")

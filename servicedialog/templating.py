@@ -73,7 +73,8 @@ def _request_context(request: Request) -> dict[str, Any]:
 
 def flash(request: Request, message: str, category: str = "success") -> None:
     """Queue a message (an English msgid) for the next page the user sees."""
-    request.session.setdefault("_flashes", []).append([category, message])
+    # Reassign rather than mutate: the session middleware saves only on assignment.
+    request.session["_flashes"] = [*request.session.get("_flashes", []), [category, message]]
 
 
 def pop_flashes(request: Request) -> list[tuple[str, str]]:

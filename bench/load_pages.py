@@ -1,0 +1,231 @@
+"""Load benchmark: public pages of `servicedialog serve` against a bare Starlette floor.
+
+Seeds a fresh SQLite database in a temporary directory, starts the app and the floor
+(bench/floor_app.py) with two uvicorn workers each on 127.0.0.1, and runs wrk against
+floor /, app / and app /login in interleaved rounds. Reports the median requests/s and
+p99 latency per target and the ratio to the floor. Always exits 0: it is a report.
+
+Run from the repository root: .venv/bin/python bench/load_pages.py [--duration 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+HOST = "127.0.0.1"
+TARGET_RATIO = 0.7
+UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+@dataclass(frozen=True)
+class Run:
+    rps: float
+    p99_ms: float
+    errors: int  # socket errors plus non-2xx/3xx responses
+
+
+@dataclass(frozen=True)
+class Server:
+    name: str
+    base_url: str
+    process: subprocess.Popen[bytes]
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=10, help="Seconds per wrk run.")
+    parser.add_argument("--rounds", type=int, default=2, help="Interleaved rounds per target.")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--warmup", type=int, default=3, help="Seconds of wrk warm-up.")
+    parser.add_argument("--markdown", type=Path, help="Also write the table to this file.")
+    return parser.parse_args()
+
+
+def bench_env(tmp: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "VAR_DIR": str(tmp),
+        "DATABASE_URL": f"sqlite://{tmp / 'bench.sqlite3'}",
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "ENVIRONMENT": "production",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+def start(name: str, command: list[str], env: dict[str, str], log: IO[bytes]) -> Server:
+    port = free_port()
+    command = [part.replace("{port}", str(port)) for part in command]
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    return Server(name, f"http://{HOST}:{port}", process)
+
+
+def wait_ready(server: Server, path: str, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"{server.name} exited with {server.process.returncode}")
+        try:
+            with urllib.request.urlopen(server.base_url + path, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{server.name} did not answer 200 on {path} within {timeout:.0f}s")
+
+
+def stop(server: Server) -> None:
+    """Stop the server's whole process group (uvicorn's supervisor and its workers)."""
+    if server.process.poll() is not None:
+        return
+    try:
+        os.killpg(server.process.pid, signal.SIGTERM)
+        server.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.process.pid, signal.SIGKILL)
+        server.process.wait(timeout=5)
+    except ProcessLookupError:
+        pass
+
+
+def parse_wrk(output: str) -> Run:
+    rps = re.search(r"^Requests/sec:\s+([\d.]+)", output, re.M)
+    p99 = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)\s*$", output, re.M)
+    if rps is None or p99 is None:
+        raise RuntimeError(f"cannot parse wrk output:\n{output}")
+    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    errors += int(non_2xx.group(1)) if non_2xx else 0
+    return Run(float(rps.group(1)), float(p99.group(1)) * UNITS_MS[p99.group(2)], errors)
+
+
+def wrk(url: str, seconds: int, args: argparse.Namespace) -> Run:
+    command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{seconds}s", "--latency"]
+    done = subprocess.run(
+        [*command, url], capture_output=True, text=True, timeout=seconds + 30, check=True
+    )
+    return parse_wrk(done.stdout)
+
+
+def seed(env: dict[str, str]) -> None:
+    command = [str(BIN / "servicedialog"), "demo", "--seed-only"]
+    subprocess.run(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, timeout=120, check=True)
+
+
+def start_servers(env: dict[str, str], log: IO[bytes], servers: list[Server]) -> None:
+    """Start the floor and the app (appending to ``servers`` at once, for clean-up)."""
+    listen = ["--host", HOST, "--port", "{port}", "--workers", "2"]
+    floor = [str(BIN / "uvicorn"), "bench.floor_app:app", "--no-access-log", *listen]
+    app = [str(BIN / "servicedialog"), "serve", *listen]
+    servers.append(start("floor", floor, env, log))
+    servers.append(start("app", app, env, log))
+    wait_ready(servers[0], "/")
+    wait_ready(servers[1], "/healthz")
+
+
+def measure(targets: list[tuple[str, str]], args: argparse.Namespace) -> dict[str, list[Run]]:
+    """Warm every target up, then run them interleaved, ``args.rounds`` times."""
+    for _, url in targets:
+        wrk(url, args.warmup, args)
+    runs: dict[str, list[Run]] = {label: [] for label, _ in targets}
+    for round_no in range(1, args.rounds + 1):
+        for label, url in targets:
+            runs[label].append(run := wrk(url, args.duration, args))
+            print(
+                f"round {round_no}  {label:<11} {run.rps:9.0f} req/s  p99 {run.p99_ms:7.1f} ms",
+                file=sys.stderr,
+            )
+    return runs
+
+
+HEADER = ["target", "req/s", "p99 ms", "ratio", f"≥ {TARGET_RATIO}", "errors", "runs (req/s)"]
+
+
+def row(label: str, results: list[Run], floor_rps: float) -> list[str]:
+    rps = statistics.median(r.rps for r in results)
+    p99 = statistics.median(r.p99_ms for r in results)
+    ratio = rps / floor_rps
+    verdict = "—" if label == "floor /" else ("PASS" if ratio >= TARGET_RATIO else "FAIL")
+    errors = sum(r.errors for r in results)
+    each = ", ".join(f"{r.rps:.0f}" for r in results)
+    return [label, f"{rps:.0f}", f"{p99:.1f}", f"{ratio:.2f}", verdict, str(errors), each]
+
+
+def table(runs: dict[str, list[Run]]) -> list[list[str]]:
+    floor_rps = statistics.median(r.rps for r in runs["floor /"])
+    return [HEADER] + [row(label, results, floor_rps) for label, results in runs.items()]
+
+
+def as_text(rows: list[list[str]]) -> str:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in rows)
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def as_markdown(rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(row) + " |" for row in rows]
+    lines.insert(1, "|" + "|".join("---" for _ in rows[0]) + "|")
+    return "\n".join(lines) + "\n"
+
+
+def run(args: argparse.Namespace, tmp: Path, servers: list[Server]) -> list[list[str]]:
+    env = bench_env(tmp)
+    seed(env)
+    with (tmp / "servers.log").open("wb") as log:
+        start_servers(env, log, servers)
+        floor, app = (server.base_url for server in servers)
+        targets = [("floor /", floor + "/"), ("app /", app + "/"), ("app /login", app + "/login")]
+        return table(measure(targets, args))
+
+
+def main() -> int:
+    args = parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed (apt-get install wrk)")
+    tmp = Path(tempfile.mkdtemp(prefix="servicedialog-bench-"))
+    servers: list[Server] = []
+    try:
+        rows = run(args, tmp, servers)
+    except (RuntimeError, subprocess.SubprocessError) as error:
+        log = tmp / "servers.log"
+        print(log.read_text(errors="replace")[-3000:] if log.exists() else "", file=sys.stderr)
+        sys.exit(f"benchmark failed: {error}")
+    finally:
+        for server in servers:
+            stop(server)
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(as_text(rows))
+    if args.markdown:
+        args.markdown.write_text(as_markdown(rows), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

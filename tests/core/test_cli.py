@@ -1,0 +1,159 @@
+"""The command line: every command honours DATABASE_URL, fails with one line, never prompts."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from servicedialog.cli import main
+from tests.conftest import database_url
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    values = {
+        "DATABASE_URL": database_url(tmp_path),
+        "VAR_DIR": str(tmp_path / "var"),
+        "ENVIRONMENT": "test",
+        "SECRET_KEY": "cli-test-secret-" + "y" * 32,
+    }
+    for key, value in values.items():
+        monkeypatch.setenv(key, value)
+    return values
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False, prog_name="servicedialog")
+
+
+def all_commands(group: click.Group, prefix=()):
+    for name, command in sorted(group.commands.items()):
+        yield (*prefix, name)
+        if isinstance(command, click.Group):
+            yield from all_commands(command, (*prefix, name))
+
+
+@pytest.mark.parametrize("path", list(all_commands(main)), ids=" ".join)
+def test_every_command_has_help(path):
+    result = invoke(*path, "--help")
+    assert result.exit_code == 0
+    assert "Usage:" in result.output
+
+
+def test_migrate_then_check(env):
+    result = invoke("check")
+    assert result.exit_code == 1
+    assert "not applied" in result.output and "servicedialog migrate" in result.output
+    assert invoke("migrate").exit_code == 0
+    result = invoke("check")
+    assert result.exit_code == 0, result.output
+    assert "database ok" in result.output
+
+
+def test_orgs_and_users_create(env):
+    invoke("migrate")
+    result = invoke("orgs", "create", "exempelkommun", "--name", "Exempelkommun")
+    assert result.exit_code == 0, result.output
+    result = invoke("users", "create", "Kim@Example.se", "--org", "exempelkommun",
+                    "--role", "quality_manager")
+    assert result.exit_code == 0, result.output
+    password = re.search(r"password: (\S+)", result.output).group(1)
+    assert len(password) >= 16
+    assert verify_login(env, "kim@example.se", password)
+    again = invoke("users", "create", "kim@example.se", "--org", "exempelkommun",
+                   "--role", "handler")
+    assert "already existed" in again.output
+    assert "password" not in again.output
+
+
+def verify_login(env, email, password):
+    from tortoise.context import TortoiseContext
+
+    from servicedialog.auth import verify_password
+    from servicedialog.db import tortoise_config
+    from servicedialog.models import User
+    from servicedialog.settings import load_settings
+
+    async def check():
+        async with TortoiseContext() as ctx:
+            await ctx.init(config=tortoise_config(load_settings(env)))
+            user = await User.get(email=email)
+            return verify_password(user.password_hash, password)
+
+    return asyncio.run(check())
+
+
+@pytest.mark.parametrize("args,reason", [
+    (("orgs", "create", "Bad Slug", "--name", "X"), "SLUG must be"),
+    (("orgs", "create", "ok-slug", "--name", "X", "--country", "NO"), "Invalid value"),
+    (("users", "create", "a@example.se", "--org", "nowhere", "--role", "handler"),
+     "no organisation with slug"),
+    (("users", "create", "not-an-email", "--org", "x", "--role", "handler"), "not an e-mail"),
+    (("users", "create", "a@example.se", "--org", "x", "--role", "boss"), "Invalid value"),
+])
+def test_errors_exit_non_zero_with_a_reason(env, args, reason):
+    invoke("migrate")
+    result = invoke(*args)
+    assert result.exit_code != 0
+    assert reason in result.output
+
+
+def test_duplicate_organisation_is_an_error(env):
+    invoke("migrate")
+    invoke("orgs", "create", "dup", "--name", "Dup")
+    result = invoke("orgs", "create", "dup", "--name", "Dup")
+    assert result.exit_code == 1
+    assert "already exists" in result.output
+
+
+def test_short_password_is_refused(env):
+    invoke("migrate")
+    invoke("orgs", "create", "org", "--name", "Org")
+    result = invoke("users", "create", "a@example.se", "--org", "org", "--role", "admin",
+                    "--password", "short")
+    assert result.exit_code == 1
+    assert "at least 10 characters" in result.output
+
+
+def test_production_without_secret_key_refuses_to_start(env, monkeypatch):
+    monkeypatch.setenv("ENVIRONMENT", "production")
+    monkeypatch.delenv("SECRET_KEY")
+    result = invoke("check")
+    assert result.exit_code == 1
+    assert "SECRET_KEY is required" in result.output
+
+
+def test_demo_seed_only_is_idempotent_and_prints_credentials(env):
+    first = invoke("demo", "--seed-only")
+    assert first.exit_code == 0, first.output
+    assert "admin@exempelkommun.se" in first.output
+    assert "demo-servicedialog" in first.output
+    second = invoke("demo", "--seed-only")
+    assert second.exit_code == 0
+    assert verify_login(env, "ledning@exempelkommun.se", "demo-servicedialog")
+
+
+def test_command_line_runs_as_a_real_process_without_a_terminal(env):
+    result = subprocess.run(
+        [sys.executable, "-m", "servicedialog", "orgs", "create", "x y", "--name", "N"],
+        capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=60, cwd=ROOT,
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().count("\n") == 0
+    assert result.stderr.startswith("Error: SLUG must be")
+
+
+def test_cli_reference_in_docs_is_in_sync():
+    doc = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    for path in all_commands(main):
+        help_text = invoke(*path, "--help").output.strip()
+        assert help_text in doc, f"docs/cli.md is out of date for: servicedialog {' '.join(path)}"
