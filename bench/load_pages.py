@@ -205,10 +205,19 @@ def run(args: argparse.Namespace, tmp: Path, servers: list[Server]) -> list[list
         return table(measure(targets, args))
 
 
+def report(rows: list[list[str]], markdown: Path | None, load_before: float) -> None:
+    """Print the table; the load average shows whether something else shared the CPUs."""
+    note = f"load average (1 min): {load_before:.2f} before, {os.getloadavg()[0]:.2f} after"
+    print(as_text(rows) + "\n" + note)
+    if markdown:
+        markdown.write_text(as_markdown(rows) + "\n" + note + "\n", encoding="utf-8")
+
+
 def main() -> int:
     args = parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed (apt-get install wrk)")
+    load_before = os.getloadavg()[0]
     tmp = Path(tempfile.mkdtemp(prefix="servicedialog-bench-"))
     servers: list[Server] = []
     try:
@@ -221,9 +230,7 @@ def main() -> int:
         for server in servers:
             stop(server)
         shutil.rmtree(tmp, ignore_errors=True)
-    print(as_text(rows))
-    if args.markdown:
-        args.markdown.write_text(as_markdown(rows), encoding="utf-8")
+    report(rows, args.markdown, load_before)
     return 0
 
 
