@@ -22,9 +22,27 @@ POT = LOCALE / "messages.pot"
 
 def extract() -> None:
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
-         "-k", "lazy", "--ignore-dirs", ".* build dist var", "--no-location", "--sort-output", "--omit-header", "-o", str(POT), "."],
-        cwd=ROOT, check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "lazy",
+            "--ignore-dirs",
+            ".* build dist var",
+            "--no-location",
+            "--sort-output",
+            "--omit-header",
+            "-o",
+            str(POT),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
     )
 
 
@@ -51,8 +69,15 @@ def update(language: str) -> int:
         if not message.string or (isinstance(message.string, tuple) and not all(message.string)):
             missing += 1
     with path.open("wb") as handle:
-        write_po(handle, catalog, omit_header=False, sort_output=True, no_location=True,
-                 ignore_obsolete=True, width=100)
+        write_po(
+            handle,
+            catalog,
+            omit_header=False,
+            sort_output=True,
+            no_location=True,
+            ignore_obsolete=True,
+            width=100,
+        )
     return missing
 
 

@@ -1,6 +1,6 @@
 """Write docs/cli.md from the command line's own --help texts (a test keeps them in sync).
 
-    python scripts/cli_docs.py
+python scripts/cli_docs.py
 """
 
 from __future__ import annotations

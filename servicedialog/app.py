@@ -20,6 +20,7 @@ from tortoise.contrib.starlette import RegisterTortoise
 
 from servicedialog import views
 from servicedialog.auth import StaffMiddleware
+from servicedialog.cache import TTLCache
 from servicedialog.db import tortoise_config
 from servicedialog.errors import EXCEPTION_HANDLERS
 from servicedialog.features import Feature, NavItem, discover
@@ -56,8 +57,12 @@ def core_routes() -> list[BaseRoute]:
         Route("/login", views.login, methods=["GET", "POST"], name="login"),
         Route("/logout", views.logout, methods=["POST"], name="logout"),
         Route("/staff/", views.staff_home, name="staff_home"),
-        Route("/staff/organisation", views.switch_organisation, methods=["POST"],
-              name="switch_organisation"),
+        Route(
+            "/staff/organisation",
+            views.switch_organisation,
+            methods=["POST"],
+            name="switch_organisation",
+        ),
         Route("/account/password", views.password, methods=["GET", "POST"], name="password"),
         Mount("/admin", routes=admin_routes, name="admin"),
         Mount("/static", app=CachedStaticFiles(directory=STATIC_DIR), name="static"),
@@ -92,7 +97,7 @@ def create_app(
         middleware=[
             Middleware(RequestContextMiddleware, default_language=settings.default_language),
             Middleware(
-                asgi_csrf,  # type: ignore[arg-type]
+                asgi_csrf,
                 signing_secret=settings.secret_key,
                 cookie_secure=settings.secure_cookies,
                 always_protect={"/login"},
@@ -108,11 +113,13 @@ def create_app(
             ),
             Middleware(StaffMiddleware),
         ],
-        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        exception_handlers=EXCEPTION_HANDLERS,
         lifespan=lifespan,
     )
     app.state.settings = settings
     app.state.templates = templates
+    app.state.path_cache = {}
+    app.state.cache = TTLCache()
     app.state.features = features
     app.state.nav = {
         "public": [item for f in features for item in f.public_nav],

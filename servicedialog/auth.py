@@ -11,8 +11,8 @@ from __future__ import annotations
 import functools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from urllib.parse import urlencode
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -97,7 +97,8 @@ async def load_staff_context(session: dict[str, object]) -> StaffContext:
     organisations = {m.organisation.id: m.organisation for m in memberships}
     if user.is_superuser:
         organisations.update({o.id: o for o in await Organisation.all()})
-    current = organisations.get(session.get("org"))  # type: ignore[arg-type]
+    chosen = session.get("org")
+    current = organisations.get(chosen) if isinstance(chosen, int) else None
     if current is None and organisations:
         current = sorted(organisations.values(), key=lambda o: o.name_sv)[0]
     roles = frozenset(
@@ -115,7 +116,9 @@ class StaffMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            context = await load_staff_context(scope["session"]) if scope.get("session") else ANONYMOUS
+            context = (
+                await load_staff_context(scope["session"]) if scope.get("session") else ANONYMOUS
+            )
             state = scope.setdefault("state", {})
             state.update(
                 user=context.user,

@@ -59,8 +59,11 @@ def _migrate(settings: Settings, quiet: bool = False) -> None:
 
 
 @click.group(
-    context_settings={"help_option_names": ["-h", "--help"], "terminal_width": 100,
-                      "max_content_width": 100}
+    context_settings={
+        "help_option_names": ["-h", "--help"],
+        "terminal_width": 100,
+        "max_content_width": 100,
+    }
 )
 @click.version_option(package_name="servicedialog")
 def main() -> None:
@@ -82,10 +85,20 @@ def migrate() -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
-              help="Worker processes (use 2 or more in production).")
-@click.option("--migrate/--no-migrate", "run_migrations", default=True, show_default=True,
-              help="Apply pending migrations before starting.")
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Worker processes (use 2 or more in production).",
+)
+@click.option(
+    "--migrate/--no-migrate",
+    "run_migrations",
+    default=True,
+    show_default=True,
+    help="Apply pending migrations before starting.",
+)
 def serve(host: str, port: int, workers: int, run_migrations: bool) -> None:
     """Serve the web app with uvicorn."""
     settings = _settings()
@@ -138,8 +151,12 @@ def orgs() -> None:
 @click.option("--name", required=True, help="Name in Swedish (Finnish organisations: as used).")
 @click.option("--name-en", default="", help="Name in English (default: the same as --name).")
 @click.option("--country", type=click.Choice(["SE", "FI"]), default="SE", show_default=True)
-@click.option("--kind", type=click.Choice(["municipality", "region", "agency"]),
-              default="municipality", show_default=True)
+@click.option(
+    "--kind",
+    type=click.Choice(["municipality", "region", "agency"]),
+    default="municipality",
+    show_default=True,
+)
 def orgs_create(slug: str, name: str, name_en: str, country: str, kind: str) -> None:
     """Create the organisation SLUG."""
     from servicedialog import audit
@@ -174,7 +191,11 @@ def users() -> None:
 @click.option("--name", "display_name", default="", help="Display name.")
 @click.option("--superuser", is_flag=True, help="Also an installation administrator.")
 def users_create(
-    email: str, org_slug: str, role: str, password: str | None, display_name: str,
+    email: str,
+    org_slug: str,
+    role: str,
+    password: str | None,
+    display_name: str,
     superuser: bool,
 ) -> None:
     """Create the user EMAIL (or give an existing one ROLE) in an organisation."""
@@ -225,7 +246,7 @@ def demo(seed_only: bool, host: str, port: int) -> None:
     _migrate(settings, quiet=True)
     with click.progressbar(length=len(demo_data.ORGANISATIONS), label="Seeding demo data") as bar:
         credentials = run_with_db(settings, lambda: demo_data.seed(bar.update))
-    click.echo("Demo users (password for all: %s):" % demo_data.DEMO_PASSWORD)
+    click.echo(f"Demo users (password for all: {demo_data.DEMO_PASSWORD}):")
     for email, org, role in credentials:
         click.echo(f"  {email:<40} {role:<16} {org}")
     if seed_only:

@@ -25,9 +25,10 @@ def _render(request: Request, status: int, detail: Any = None) -> Response:
         return JSONResponse({"error": status, "detail": detail}, status_code=status)
     templates = request.app.state.templates
     page = status if status in KNOWN else (500 if status >= 500 else 400)
-    return templates.TemplateResponse(
+    response: Response = templates.TemplateResponse(
         request, f"errors/{page}.html", {"status": status}, status_code=status
     )
+    return response
 
 
 async def http_exception(request: Request, exc: Exception) -> Response:

@@ -50,9 +50,7 @@ class Form:
     def slug(self, name: str) -> str:
         value = self.require(name, 64)
         if value and not SLUG_RE.match(value):
-            self.errors.setdefault(
-                name, _("Use 2–63 lower-case letters a–z, digits and hyphens.")
-            )
+            self.errors.setdefault(name, _("Use 2–63 lower-case letters a–z, digits and hyphens."))
         return value
 
     def choice(self, name: str, choices: tuple[str, ...] | frozenset[str]) -> str:

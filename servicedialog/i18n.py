@@ -9,8 +9,8 @@ Accept-Language header, else the configured default.
 
 from __future__ import annotations
 
+import datetime as dt
 import gettext as gettext_module
-from datetime import date, datetime
 from functools import cache
 from io import BytesIO
 from pathlib import Path
@@ -65,15 +65,15 @@ class Formatter:
         self.locale = Locale.parse("sv_SE" if language == "sv" else "en_GB")
         self.tz = ZoneInfo(time_zone)
 
-    def datetime(self, value: datetime | None, format: str = "medium") -> str:
+    def datetime(self, value: dt.datetime | None, format: str = "medium") -> str:
         if value is None:
             return ""
         return format_datetime(value.astimezone(self.tz), format=format, locale=self.locale)
 
-    def date(self, value: date | datetime | None, format: str = "medium") -> str:
+    def date(self, value: dt.date | dt.datetime | None, format: str = "medium") -> str:
         if value is None:
             return ""
-        if isinstance(value, datetime):
+        if isinstance(value, dt.datetime):
             value = value.astimezone(self.tz).date()
         return format_date(value, format=format, locale=self.locale)
 

@@ -133,7 +133,7 @@ class AuditEvent(Model):
     object_type = fields.CharField(max_length=64, default="")
     object_id = fields.CharField(max_length=64, default="")
     ip = fields.CharField(max_length=45, default="")
-    detail: dict[str, Any] = fields.JSONField(default=dict)  # type: ignore[assignment]
+    detail: dict[str, Any] = fields.JSONField(default=dict)
 
     class Meta:
         table = "core_audit_event"

@@ -78,7 +78,9 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     config = Config(environ=os.environ if environ is None else environ)
     environment = config("ENVIRONMENT", default="development")
     if environment not in ("development", "production", "test"):
-        raise SettingsError(f"ENVIRONMENT must be development, production or test, not {environment!r}")
+        raise SettingsError(
+            f"ENVIRONMENT must be development, production or test, not {environment!r}"
+        )
     var_dir = Path(config("VAR_DIR", default="var"))
     secret_key = config("SECRET_KEY", default="")
     if not secret_key:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import escape
 from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
@@ -33,9 +35,39 @@ def _ngettext(context: Any, singular: str, plural: str, n: int) -> str:
 
 @jinja2.pass_context
 def _path_for(context: Any, name: str, /, **params: Any) -> str:
-    """A site-relative URL: right behind any reverse proxy, whatever its host name."""
-    request: Request = context["request"]
-    return str(request.app.url_path_for(name, **params))
+    """A site-relative URL: right behind any reverse proxy, whatever its host name.
+
+    Memoised per app: the route table never changes after create_app, and Starlette's
+    lookup walks every route (the layout alone asks for seven paths per page)."""
+    app = context["request"].app
+    key = (name, tuple(sorted(params.items())))
+    cache: dict[Any, str] = app.state.path_cache
+    path = cache.get(key)
+    if path is None:
+        path = cache[key] = str(app.url_path_for(name, **params))
+    return path
+
+
+class LazyCsrfToken:
+    """Asks for the CSRF token only when a template prints it, so pages without a form
+    set no cookie and stay cacheable."""
+
+    __slots__ = ("_scope",)
+
+    def __init__(self, scope: Any) -> None:
+        self._scope = scope
+
+    def __str__(self) -> str:
+        getter = self._scope.get("csrftoken")
+        return str(getter()) if getter else ""
+
+    def __html__(self) -> str:
+        return str(escape(str(self)))
+
+
+@lru_cache(maxsize=16)
+def formatter(language: str, time_zone: str) -> Formatter:
+    return Formatter(language, time_zone)
 
 
 def build_templates() -> Jinja2Templates:
@@ -59,9 +91,9 @@ def _request_context(request: Request) -> dict[str, Any]:
     language: str = request.state.language
     return {
         "lang": language,
-        "fmt": Formatter(language, settings.time_zone),
+        "fmt": formatter(language, settings.time_zone),
         "csp_nonce": request.state.csp_nonce,
-        "csrf_token": request.scope["csrftoken"]() if "csrftoken" in request.scope else "",
+        "csrf_token": LazyCsrfToken(request.scope),
         "current_user": getattr(request.state, "user", None),
         "current_org": getattr(request.state, "organisation", None),
         "current_roles": getattr(request.state, "roles", frozenset()),

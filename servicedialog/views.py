@@ -19,7 +19,7 @@ from servicedialog.auth import (
 from servicedialog.forms import done, invalid, read_form, render
 from servicedialog.i18n import LANGUAGE_COOKIE
 from servicedialog.i18n import lazy as _
-from servicedialog.models import Organisation
+from servicedialog.orgs.queries import public_organisations
 from servicedialog.orgs.services import DomainError, change_password
 from servicedialog.roles import ALL_ROLES
 from servicedialog.settings import LANGUAGES
@@ -27,7 +27,7 @@ from servicedialog.settings import LANGUAGES
 
 @public
 async def home(request: Request) -> Response:
-    organisations = await Organisation.all().order_by("name_sv")
+    organisations = await public_organisations(request)
     return render(request, "core/home.html", {"organisations": organisations})
 
 
@@ -38,7 +38,10 @@ async def set_language(request: Request) -> Response:
     response = RedirectResponse(target, status_code=303)
     if code in LANGUAGES:
         response.set_cookie(
-            LANGUAGE_COOKIE, code, max_age=365 * 24 * 3600, samesite="lax",
+            LANGUAGE_COOKIE,
+            code,
+            max_age=365 * 24 * 3600,
+            samesite="lax",
             secure=request.app.state.settings.secure_cookies,
         )
     return response
@@ -77,7 +80,9 @@ async def login(request: Request) -> Response:
     except LoginThrottled as throttled:
         await audit.record("login.throttled", request=request, email=email)
         form.error("email", _("Too many failed attempts. Wait a while and try again."))
-        response = invalid(request, "core/login.html", form, next=next_url, minutes=throttled.minutes)
+        response = invalid(
+            request, "core/login.html", form, next=next_url, minutes=throttled.minutes
+        )
         response.status_code = 429
         return response
     if user is None:
@@ -119,7 +124,9 @@ async def password(request: Request) -> Response:
     user = request.state.user
     try:
         await change_password(
-            user, form.get("current_password"), form.get("new_password"),
+            user,
+            form.get("current_password"),
+            form.get("new_password"),
             form.get("confirm_password"),
         )
     except DomainError as error:

@@ -39,7 +39,10 @@ def password_problem(password: str, email: str = "") -> str | None:
 
 
 async def create_organisation(
-    slug: str, name_sv: str, name_en: str = "", country: str = Country.SE,
+    slug: str,
+    name_sv: str,
+    name_en: str = "",
+    country: str = Country.SE,
     kind: str = OrganisationKind.MUNICIPALITY,
 ) -> Organisation:
     if country not in Country.CHOICES:
@@ -53,10 +56,14 @@ async def create_organisation(
             slug=slug, name_sv=name_sv, name_en=name_en or name_sv, country=country, kind=kind
         )
     except IntegrityError:
-        raise DomainError("slug", _("An organisation with this short name already exists.")) from None
+        raise DomainError(
+            "slug", _("An organisation with this short name already exists.")
+        ) from None
 
 
-async def create_unit(organisation: Organisation, code: str, name_sv: str, name_en: str = "") -> Unit:
+async def create_unit(
+    organisation: Organisation, code: str, name_sv: str, name_en: str = ""
+) -> Unit:
     if await Unit.exists(organisation_id=organisation.id, code=code):
         raise DomainError("code", _("A unit with this code already exists."))
     return await Unit.create(
@@ -98,9 +105,11 @@ async def set_roles(
 ) -> None:
     """Make ``roles`` exactly the user's roles in ``organisation``, in one transaction."""
     async with in_transaction():
-        await Membership.filter(user_id=user.id, organisation_id=organisation.id).exclude(
-            role__in=list(roles)
-        ).delete()
+        await (
+            Membership.filter(user_id=user.id, organisation_id=organisation.id)
+            .exclude(role__in=list(roles))
+            .delete()
+        )
         for role in roles:
             await grant_role(user, organisation, role, unit)
         await Membership.filter(user_id=user.id, organisation_id=organisation.id).update(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -15,6 +17,7 @@ from servicedialog.i18n import lazy as _
 from servicedialog.models import AuditEvent, Membership, Organisation, Unit, User
 from servicedialog.orgs import services
 from servicedialog.orgs.forms import member_input, organisation_input, unit_input
+from servicedialog.orgs.queries import organisations_changed
 from servicedialog.pagination import paginate
 from servicedialog.roles import Role
 
@@ -31,10 +34,9 @@ async def overview(request: Request) -> Response:
     org = _org(request)
     counts = {
         "units": await Unit.filter(organisation_id=org.id).count(),
-        "users": await Membership.filter(organisation_id=org.id).distinct().values_list("user_id"),
+        "users": await User.filter(memberships__organisation_id=org.id).distinct().count(),
         "events": await AuditEvent.filter(organisation_id=org.id).count(),
     }
-    counts["users"] = len(set(counts["users"]))  # type: ignore[arg-type]
     return render(request, "orgs/overview.html", {"counts": counts})
 
 
@@ -51,12 +53,20 @@ async def organisations(request: Request) -> Response:
                 form.error(error.field, error.message)
             else:
                 await audit.record("organisation.created", request=request, target=org)
-                return done(request, request.app.url_path_for("admin:organisations"),
-                            _("The organisation is created."))
+                organisations_changed(request)
+                return done(
+                    request,
+                    request.app.url_path_for("admin:organisations"),
+                    _("The organisation is created."),
+                )
     listing = await Organisation.all().annotate(unit_count=Count("units")).order_by("name_sv")
     status = 400 if form.errors else 200
-    return render(request, "orgs/organisations.html",
-                  {"form": form, "organisations": listing}, status_code=status)
+    return render(
+        request,
+        "orgs/organisations.html",
+        {"form": form, "organisations": listing},
+        status_code=status,
+    )
 
 
 @admin_only
@@ -73,10 +83,16 @@ async def units(request: Request) -> Response:
                 form.error(error.field, error.message)
             else:
                 await audit.record("unit.created", request=request, target=unit, organisation=org)
-                return done(request, request.app.url_path_for("admin:units"), _("The unit is created."))
+                return done(
+                    request, request.app.url_path_for("admin:units"), _("The unit is created.")
+                )
     listing = await Unit.filter(organisation_id=org.id).order_by("name_sv")
-    return render(request, "orgs/units.html", {"form": form, "units": listing},
-                  status_code=400 if form.errors else 200)
+    return render(
+        request,
+        "orgs/units.html",
+        {"form": form, "units": listing},
+        status_code=400 if form.errors else 200,
+    )
 
 
 @admin_only
@@ -119,7 +135,7 @@ async def _unit_choices(org: Organisation) -> list[Unit]:
 async def user_new(request: Request) -> Response:
     org = _org(request)
     unit_choices = await _unit_choices(org)
-    context = {"units": unit_choices, "selected_roles": set()}
+    context: dict[str, Any] = {"units": unit_choices, "selected_roles": set()}
     if request.method == "GET":
         return render(request, "orgs/user_new.html", {"form": Form({}), **context})
     data = await request.form()
@@ -141,12 +157,21 @@ async def user_new(request: Request) -> Response:
         return invalid(request, "orgs/user_new.html", form, **context)
     unit = next((u for u in unit_choices if u.id == member.unit_id), None)
     await services.set_roles(user, org, member.roles, unit)
-    await audit.record("user.roles_set", request=request, target=user, organisation=org,
-                       roles=sorted(member.roles), new_account=existing is None)
+    await audit.record(
+        "user.roles_set",
+        request=request,
+        target=user,
+        organisation=org,
+        roles=sorted(member.roles),
+        new_account=existing is None,
+    )
     # A generated password is shown once, on this page; it is never put in a cookie.
     shown = None if existing or form.get("password") else password
-    return render(request, "orgs/user_created.html",
-                  {"user": user, "password": shown, "existing": existing is not None})
+    return render(
+        request,
+        "orgs/user_created.html",
+        {"user": user, "password": shown, "existing": existing is not None},
+    )
 
 
 @admin_only
@@ -159,7 +184,7 @@ async def user_edit(request: Request) -> Response:
     unit_choices = await _unit_choices(org)
     current_roles = {m.role for m in memberships}
     unit_id = memberships[0].unit_id
-    context = {"user": user, "units": unit_choices, "selected_roles": current_roles}
+    context: dict[str, Any] = {"user": user, "units": unit_choices, "selected_roles": current_roles}
     if request.method == "GET":
         form = Form({"display_name": user.display_name, "unit": str(unit_id or "")})
         return render(request, "orgs/user_edit.html", {"form": form, **context})
@@ -177,8 +202,14 @@ async def user_edit(request: Request) -> Response:
     user.display_name = member.display_name
     user.is_active = form.get("is_active") == "on" or user.id == request.state.user.id
     await user.save(update_fields=["display_name", "is_active"])
-    await audit.record("user.updated", request=request, target=user, organisation=org,
-                       roles=sorted(member.roles), active=user.is_active)
+    await audit.record(
+        "user.updated",
+        request=request,
+        target=user,
+        organisation=org,
+        roles=sorted(member.roles),
+        active=user.is_active,
+    )
     return done(request, request.app.url_path_for("admin:users"), _("The user is saved."))
 
 

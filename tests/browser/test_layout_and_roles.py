@@ -8,8 +8,12 @@ import pytest
 
 from tests.browser.conftest import sign_in
 
-PUBLIC_PAGES = [("/", "home"), ("/login", "login"), ("/accessibility", "accessibility"),
-                ("/finns-inte", "not-found")]
+PUBLIC_PAGES = [
+    ("/", "home"),
+    ("/login", "login"),
+    ("/accessibility", "accessibility"),
+    ("/finns-inte", "not-found"),
+]
 
 
 @pytest.mark.parametrize("path,name", PUBLIC_PAGES)
@@ -21,10 +25,15 @@ def test_public_pages_are_accessible(page, check_a11y, path, name):
 def test_admin_pages_are_accessible_and_work(page, check_a11y):
     sign_in(page, "admin@exempelkommun.se")
     check_a11y(page, "admin-staff-home")
-    for path, name in [("/admin/", "overview"), ("/admin/units", "units"),
-                       ("/admin/users", "users"), ("/admin/users/new", "user-new"),
-                       ("/admin/audit", "audit"), ("/admin/organisations", "organisations"),
-                       ("/account/password", "password")]:
+    for path, name in [
+        ("/admin/", "overview"),
+        ("/admin/units", "units"),
+        ("/admin/users", "users"),
+        ("/admin/users/new", "user-new"),
+        ("/admin/audit", "audit"),
+        ("/admin/organisations", "organisations"),
+        ("/account/password", "password"),
+    ]:
         page.goto(path)
         check_a11y(page, f"admin-{name}")
     page.goto("/admin/users")
@@ -50,14 +59,17 @@ def test_form_errors_are_announced_and_keep_what_was_typed(page, check_a11y):
     check_a11y(page, "admin-units-error")
 
 
-@pytest.mark.parametrize("email,allowed,refused", [
-    ("admin@exempelkommun.se", ["/admin/"], []),
-    ("kvalitet@exempelkommun.se", ["/staff/"], ["/admin/"]),
-    ("handlaggare@exempelkommun.se", ["/staff/"], ["/admin/"]),
-    ("kontaktcenter@exempelkommun.se", ["/staff/"], ["/admin/"]),
-    ("ledning@exempelkommun.se", ["/staff/"], ["/admin/"]),
-    ("admin@esimerkki.fi", ["/admin/"], ["/admin/organisations"]),
-])
+@pytest.mark.parametrize(
+    "email,allowed,refused",
+    [
+        ("admin@exempelkommun.se", ["/admin/"], []),
+        ("kvalitet@exempelkommun.se", ["/staff/"], ["/admin/"]),
+        ("handlaggare@exempelkommun.se", ["/staff/"], ["/admin/"]),
+        ("kontaktcenter@exempelkommun.se", ["/staff/"], ["/admin/"]),
+        ("ledning@exempelkommun.se", ["/staff/"], ["/admin/"]),
+        ("admin@esimerkki.fi", ["/admin/"], ["/admin/organisations"]),
+    ],
+)
 def test_each_demo_role_sees_its_pages(page, check_a11y, email, allowed, refused):
     sign_in(page, email)
     role_name = email.split("@")[0] + "-" + email.split("@")[1].split(".")[0]
@@ -126,8 +138,9 @@ def test_keyboard_user_can_skip_to_content_and_reach_every_control(page):
     seen = []
     for _ in range(6):
         page.keyboard.press("Tab")
-        seen.append(page.evaluate(
-            "document.activeElement.id || document.activeElement.textContent.trim()"))
+        seen.append(
+            page.evaluate("document.activeElement.id || document.activeElement.textContent.trim()")
+        )
         outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
         assert outline != "none", f"no visible focus on {seen[-1]}"
         if seen[-1] == "Logga in":
@@ -147,12 +160,17 @@ def test_sign_in_by_keyboard_only(page):
 
 
 def test_narrow_screen_has_no_horizontal_scrolling(browser, server, check_a11y):
-    context = browser.new_context(base_url=server, viewport={"width": 320, "height": 640},
-                                  locale="sv-SE")
+    context = browser.new_context(
+        base_url=server, viewport={"width": 320, "height": 640}, locale="sv-SE"
+    )
     page = context.new_page()
     sign_in(page, "admin@exempelkommun.se")
-    for path, name in [("/", "home"), ("/admin/users", "users"), ("/admin/audit", "audit"),
-                       ("/accessibility", "accessibility")]:
+    for path, name in [
+        ("/", "home"),
+        ("/admin/users", "users"),
+        ("/admin/audit", "audit"),
+        ("/accessibility", "accessibility"),
+    ]:
         page.goto(path)
         overflow = page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"

@@ -10,7 +10,8 @@ from tests.conftest import PASSWORD, login, make_settings, post_form, run
 def test_login_with_right_password_signs_in_and_redirects_to_next(client, member):
     member(Role.HANDLER, sign_in=False)
     response = post_form(
-        client, "/login?next=/account/password",
+        client,
+        "/login?next=/account/password",
         {"email": "handler@example.se", "password": PASSWORD},
     )
     assert response.status_code == 303
@@ -86,10 +87,15 @@ def test_password_change_keeps_this_session_and_ends_others(client, member):
     elsewhere = client.cookies["sd_session"]  # a session on another device
     client.cookies.delete("sd_session")
     login(client, "handler@example.se")
-    response = post_form(client, "/account/password", {
-        "current_password": PASSWORD, "new_password": "a brand new secret",
-        "confirm_password": "a brand new secret",
-    })
+    response = post_form(
+        client,
+        "/account/password",
+        {
+            "current_password": PASSWORD,
+            "new_password": "a brand new secret",
+            "confirm_password": "a brand new secret",
+        },
+    )
     assert response.status_code == 303
     assert client.get("/staff/").status_code == 200
     here = client.cookies["sd_session"]
@@ -102,9 +108,15 @@ def test_password_change_keeps_this_session_and_ends_others(client, member):
 
 def test_password_change_errors_keep_user_on_form_without_echoing_passwords(client, member):
     member(Role.HANDLER)
-    response = post_form(client, "/account/password", {
-        "current_password": PASSWORD, "new_password": "short", "confirm_password": "short",
-    })
+    response = post_form(
+        client,
+        "/account/password",
+        {
+            "current_password": PASSWORD,
+            "new_password": "short",
+            "confirm_password": "short",
+        },
+    )
     assert response.status_code == 400
     page = BeautifulSoup(response.text, "html.parser")
     assert page.select_one("#error-new_password")

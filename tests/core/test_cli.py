@@ -63,14 +63,16 @@ def test_orgs_and_users_create(env):
     invoke("migrate")
     result = invoke("orgs", "create", "exempelkommun", "--name", "Exempelkommun")
     assert result.exit_code == 0, result.output
-    result = invoke("users", "create", "Kim@Example.se", "--org", "exempelkommun",
-                    "--role", "quality_manager")
+    result = invoke(
+        "users", "create", "Kim@Example.se", "--org", "exempelkommun", "--role", "quality_manager"
+    )
     assert result.exit_code == 0, result.output
     password = re.search(r"password: (\S+)", result.output).group(1)
     assert len(password) >= 16
     assert verify_login(env, "kim@example.se", password)
-    again = invoke("users", "create", "kim@example.se", "--org", "exempelkommun",
-                   "--role", "handler")
+    again = invoke(
+        "users", "create", "kim@example.se", "--org", "exempelkommun", "--role", "handler"
+    )
     assert "already existed" in again.output
     assert "password" not in again.output
 
@@ -92,14 +94,19 @@ def verify_login(env, email, password):
     return asyncio.run(check())
 
 
-@pytest.mark.parametrize("args,reason", [
-    (("orgs", "create", "Bad Slug", "--name", "X"), "SLUG must be"),
-    (("orgs", "create", "ok-slug", "--name", "X", "--country", "NO"), "Invalid value"),
-    (("users", "create", "a@example.se", "--org", "nowhere", "--role", "handler"),
-     "no organisation with slug"),
-    (("users", "create", "not-an-email", "--org", "x", "--role", "handler"), "not an e-mail"),
-    (("users", "create", "a@example.se", "--org", "x", "--role", "boss"), "Invalid value"),
-])
+@pytest.mark.parametrize(
+    "args,reason",
+    [
+        (("orgs", "create", "Bad Slug", "--name", "X"), "SLUG must be"),
+        (("orgs", "create", "ok-slug", "--name", "X", "--country", "NO"), "Invalid value"),
+        (
+            ("users", "create", "a@example.se", "--org", "nowhere", "--role", "handler"),
+            "no organisation with slug",
+        ),
+        (("users", "create", "not-an-email", "--org", "x", "--role", "handler"), "not an e-mail"),
+        (("users", "create", "a@example.se", "--org", "x", "--role", "boss"), "Invalid value"),
+    ],
+)
 def test_errors_exit_non_zero_with_a_reason(env, args, reason):
     invoke("migrate")
     result = invoke(*args)
@@ -118,8 +125,9 @@ def test_duplicate_organisation_is_an_error(env):
 def test_short_password_is_refused(env):
     invoke("migrate")
     invoke("orgs", "create", "org", "--name", "Org")
-    result = invoke("users", "create", "a@example.se", "--org", "org", "--role", "admin",
-                    "--password", "short")
+    result = invoke(
+        "users", "create", "a@example.se", "--org", "org", "--role", "admin", "--password", "short"
+    )
     assert result.exit_code == 1
     assert "at least 10 characters" in result.output
 
@@ -145,7 +153,11 @@ def test_demo_seed_only_is_idempotent_and_prints_credentials(env):
 def test_command_line_runs_as_a_real_process_without_a_terminal(env):
     result = subprocess.run(
         [sys.executable, "-m", "servicedialog", "orgs", "create", "x y", "--name", "N"],
-        capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=60, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+        cwd=ROOT,
     )
     assert result.returncode == 1
     assert result.stderr.strip().count("\n") == 0

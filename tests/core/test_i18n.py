@@ -28,10 +28,16 @@ METHODS = [
 def source_messages() -> set[object]:
     found: set[object] = set()
     for _filename, _lineno, message, _comments, _context in extract_from_dir(
-        str(ROOT), METHODS,
+        str(ROOT),
+        METHODS,
         keywords={"_": None, "gettext": None, "ngettext": (1, 2), "lazy": None},
-        options_map={"templates/**.html": {"extensions": "jinja2.ext.i18n",
-                                           "trim_blocks": "True", "lstrip_blocks": "True"}},
+        options_map={
+            "templates/**.html": {
+                "extensions": "jinja2.ext.i18n",
+                "trim_blocks": "True",
+                "lstrip_blocks": "True",
+            }
+        },
         directory_filter=lambda path: not Path(path).name.startswith(".") and "venv" not in path,
     ):
         found.add(message)
@@ -53,8 +59,11 @@ def test_every_message_is_translated(messages, language):
     for message in messages:
         key = message if isinstance(message, str) else message[0]
         entry = catalog.get(key)
-        if entry is None or entry.fuzzy or not entry.string or (
-            isinstance(entry.string, tuple) and not all(entry.string)
+        if (
+            entry is None
+            or entry.fuzzy
+            or not entry.string
+            or (isinstance(entry.string, tuple) and not all(entry.string))
         ):
             missing.append(message)
     assert missing == [], f"untranslated in {language}: run scripts/catalogues.py and translate"

@@ -94,4 +94,57 @@ def test_requests_are_logged_as_json_lines(client, caplog):
     caplog.set_level("INFO", logger="servicedialog.access")
     client.get("/healthz", headers={"X-Request-ID": "abc"})
     lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "servicedialog.access"]
-    assert {"request_id": "abc", "method": "GET", "path": "/healthz", "status": 200}.items() <= lines[-1].items()
+    assert {
+        "request_id": "abc",
+        "method": "GET",
+        "path": "/healthz",
+        "status": 200,
+    }.items() <= lines[-1].items()
+
+
+def test_new_organisation_shows_on_the_start_page_at_once(client, member):
+    from tests.conftest import post_form
+
+    client.get("/")  # fills the cache
+    member(Role.ADMIN, superuser=True)
+    post_form(
+        client,
+        "/admin/organisations",
+        {
+            "slug": "nykommun",
+            "name_sv": "Nykommun",
+            "name_en": "New",
+            "country": "SE",
+            "kind": "municipality",
+        },
+    )
+    assert "Nykommun" in client.get("/").text
+
+
+def test_pages_without_forms_set_no_csrf_cookie(client):
+    assert "csrftoken" not in client.get("/").headers.get("set-cookie", "")
+    assert "csrftoken" in client.get("/login").headers.get("set-cookie", "")
+
+
+def test_cache_expires():
+    import asyncio
+
+    from servicedialog.cache import TTLCache
+
+    now = [0.0]
+    cache = TTLCache(clock=lambda: now[0])
+    calls = []
+
+    async def load():
+        calls.append(1)
+        return len(calls)
+
+    async def scenario():
+        assert await cache.get_or_set("k", 30, load) == 1
+        assert await cache.get_or_set("k", 30, load) == 1
+        now[0] = 31
+        assert await cache.get_or_set("k", 30, load) == 2
+        cache.invalidate("k")
+        assert await cache.get_or_set("k", 30, load) == 3
+
+    asyncio.run(scenario())

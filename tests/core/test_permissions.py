@@ -21,8 +21,13 @@ def walk(routes, prefix=""):
             yield prefix + route.path, route
 
 
-ROUTES = list(walk(create_app(Settings(database_url="sqlite://:memory:",
-                                        secret_key="k" * 40), features=[]).routes))
+ROUTES = list(
+    walk(
+        create_app(
+            Settings(database_url="sqlite://:memory:", secret_key="k" * 40), features=[]
+        ).routes
+    )
+)
 PROTECTED = [(path, route) for path, route in ROUTES if hasattr(route.endpoint, "required_roles")]
 
 
@@ -32,7 +37,8 @@ def concrete(path: str) -> str:
 
 def test_every_route_is_declared_public_or_protected():
     undeclared = [
-        path for path, route in ROUTES
+        path
+        for path, route in ROUTES
         if not getattr(route.endpoint, "public", False)
         and not hasattr(route.endpoint, "required_roles")
     ]
@@ -67,7 +73,9 @@ CASES = [
 def test_wrong_role_is_refused(client, path, route, role):
     org = run(client, create_org)
     run(client, create_member, "someone@example.se", org, role)
-    post_form(client, "/login", {"email": "someone@example.se", "password": "correct horse battery"})
+    post_form(
+        client, "/login", {"email": "someone@example.se", "password": "correct horse battery"}
+    )
     for method in sorted(route.methods - {"HEAD"}):
         if method == "GET":
             response = client.get(concrete(path))

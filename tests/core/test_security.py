@@ -61,7 +61,15 @@ def test_error_pages_carry_security_headers_too(client):
 
 def test_pages_have_no_inline_scripts_or_styles(client, member):
     member(Role.ADMIN)
-    for path in ("/", "/login", "/staff/", "/admin/", "/admin/units", "/admin/users", "/admin/audit"):
+    for path in (
+        "/",
+        "/login",
+        "/staff/",
+        "/admin/",
+        "/admin/units",
+        "/admin/users",
+        "/admin/audit",
+    ):
         html = client.get(path).text
         assert "<script" not in html, path
         assert " style=" not in html, path

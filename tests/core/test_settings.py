@@ -31,23 +31,27 @@ def test_development_secret_key_is_generated_once_and_kept(tmp_path):
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
 
 
-@pytest.mark.parametrize("environ,message", [
-    ({"ENVIRONMENT": "production"}, "SECRET_KEY is required"),
-    ({"ENVIRONMENT": "production", "SECRET_KEY": "short"}, "at least 32"),
-    ({"ENVIRONMENT": "staging"}, "ENVIRONMENT must be"),
-    ({"DEFAULT_LANGUAGE": "de"}, "DEFAULT_LANGUAGE"),
-    ({"TIME_ZONE": "Mars/Olympus"}, "TIME_ZONE"),
-    ({"DATABASE_URL": "mysql://x"}, "DATABASE_URL"),
-    ({"SMTP_PORT": "twenty-five"}, "SMTP_PORT must be a whole number"),
-    ({"SMTP_STARTTLS": "maybe"}, "SMTP_STARTTLS must be true or false"),
-    ({"BASE_URL": "ftp://x"}, "BASE_URL"),
-])
+@pytest.mark.parametrize(
+    "environ,message",
+    [
+        ({"ENVIRONMENT": "production"}, "SECRET_KEY is required"),
+        ({"ENVIRONMENT": "production", "SECRET_KEY": "short"}, "at least 32"),
+        ({"ENVIRONMENT": "staging"}, "ENVIRONMENT must be"),
+        ({"DEFAULT_LANGUAGE": "de"}, "DEFAULT_LANGUAGE"),
+        ({"TIME_ZONE": "Mars/Olympus"}, "TIME_ZONE"),
+        ({"DATABASE_URL": "mysql://x"}, "DATABASE_URL"),
+        ({"SMTP_PORT": "twenty-five"}, "SMTP_PORT must be a whole number"),
+        ({"SMTP_STARTTLS": "maybe"}, "SMTP_STARTTLS must be true or false"),
+        ({"BASE_URL": "ftp://x"}, "BASE_URL"),
+    ],
+)
 def test_bad_settings_are_refused_with_a_reason(tmp_path, environ, message):
     with pytest.raises(SettingsError, match=message):
         load_settings({"VAR_DIR": str(tmp_path), **environ})
 
 
 def test_postgres_url_is_accepted(tmp_path):
-    settings = load_settings({"VAR_DIR": str(tmp_path),
-                              "DATABASE_URL": "postgres://app:app@127.0.0.1:5432/app"})
+    settings = load_settings(
+        {"VAR_DIR": str(tmp_path), "DATABASE_URL": "postgres://app:app@127.0.0.1:5432/app"}
+    )
     assert not settings.is_sqlite

@@ -14,8 +14,9 @@ from tests.conftest import login, post_form, run
 
 def test_admin_creates_a_unit(client, member, org):
     member(Role.ADMIN)
-    response = post_form(client, "/admin/units",
-                         {"code": "bygg", "name_sv": "Bygg", "name_en": "Building"})
+    response = post_form(
+        client, "/admin/units", {"code": "bygg", "name_sv": "Bygg", "name_en": "Building"}
+    )
     assert response.status_code == 303
     page = client.get(response.headers["location"]).text
     assert "Enheten är skapad." in page
@@ -24,8 +25,9 @@ def test_admin_creates_a_unit(client, member, org):
 
 def test_invalid_unit_keeps_what_was_typed_and_stores_nothing(client, member, org):
     member(Role.ADMIN)
-    response = post_form(client, "/admin/units",
-                         {"code": "Bygg Lov!", "name_sv": "Bygglov", "name_en": ""})
+    response = post_form(
+        client, "/admin/units", {"code": "Bygg Lov!", "name_sv": "Bygglov", "name_en": ""}
+    )
     assert response.status_code == 400
     page = BeautifulSoup(response.text, "html.parser")
     assert page.title.text.startswith("Fel:")
@@ -48,8 +50,11 @@ def test_admin_renames_a_unit_but_not_its_code(client, member, org):
     member(Role.ADMIN)
     post_form(client, "/admin/units", {"code": "bygg", "name_sv": "Bygg", "name_en": "Building"})
     unit = run(client, Unit.get, code="bygg")
-    response = post_form(client, f"/admin/units/{unit.id}",
-                         {"code": "other", "name_sv": "Samhällsbyggnad", "name_en": "Planning"})
+    response = post_form(
+        client,
+        f"/admin/units/{unit.id}",
+        {"code": "other", "name_sv": "Samhällsbyggnad", "name_en": "Planning"},
+    )
     assert response.status_code == 303
     unit = run(client, Unit.get, id=unit.id)
     assert (unit.code, unit.name_sv) == ("bygg", "Samhällsbyggnad")
@@ -57,15 +62,24 @@ def test_admin_renames_a_unit_but_not_its_code(client, member, org):
 
 def test_admin_adds_a_user_with_a_generated_password_shown_once(client, member, org):
     member(Role.ADMIN)
-    response = post_form(client, "/admin/users/new", {
-        "email": "New.Person@Example.se", "display_name": "New Person",
-        "roles": ["handler", "contact_centre"],
-    })
+    response = post_form(
+        client,
+        "/admin/users/new",
+        {
+            "email": "New.Person@Example.se",
+            "display_name": "New Person",
+            "roles": ["handler", "contact_centre"],
+        },
+    )
     assert response.status_code == 200
     password = BeautifulSoup(response.text, "html.parser").select_one("code.secret").text
     assert len(password) >= 16
-    roles = run(client, Membership.filter(user__email="new.person@example.se").values_list,
-                "role", flat=True)
+    roles = run(
+        client,
+        Membership.filter(user__email="new.person@example.se").values_list,
+        "role",
+        flat=True,
+    )
     assert sorted(roles) == ["contact_centre", "handler"]
     post_form(client, "/logout")
     login(client, "new.person@example.se", password)
@@ -83,8 +97,11 @@ def test_user_form_without_roles_is_refused_and_creates_nobody(client, member):
 
 def test_admin_changes_roles_and_deactivates_a_user(client, member, org):
     member(Role.ADMIN)
-    post_form(client, "/admin/users/new", {"email": "h@example.se", "roles": ["handler"],
-                                           "password": "long enough pw"})
+    post_form(
+        client,
+        "/admin/users/new",
+        {"email": "h@example.se", "roles": ["handler"], "password": "long enough pw"},
+    )
     user = run(client, User.get, email="h@example.se")
     response = post_form(client, f"/admin/users/{user.id}", {"roles": ["leadership"]})
     assert response.status_code == 303
@@ -96,7 +113,9 @@ def test_admin_changes_roles_and_deactivates_a_user(client, member, org):
 
 def test_admin_cannot_remove_own_admin_role(client, member):
     admin = member(Role.ADMIN)
-    response = post_form(client, f"/admin/users/{admin.id}", {"roles": ["handler"], "is_active": "on"})
+    response = post_form(
+        client, f"/admin/users/{admin.id}", {"roles": ["handler"], "is_active": "on"}
+    )
     assert response.status_code == 400
     assert "Du kan inte ta bort din egen roll som administratör." in response.text
 
@@ -106,10 +125,17 @@ def test_only_an_installation_administrator_creates_organisations(client, member
     assert client.get("/admin/organisations").status_code == 403
     post_form(client, "/logout")
     member(Role.ADMIN, email="root@example.se", superuser=True)
-    response = post_form(client, "/admin/organisations", {
-        "slug": "grannkommun", "name_sv": "Grannkommun", "name_en": "Neighbour",
-        "country": "FI", "kind": "region",
-    })
+    response = post_form(
+        client,
+        "/admin/organisations",
+        {
+            "slug": "grannkommun",
+            "name_sv": "Grannkommun",
+            "name_en": "Neighbour",
+            "country": "FI",
+            "kind": "region",
+        },
+    )
     assert response.status_code == 303
     assert "Grannkommun" in client.get("/admin/organisations").text
 
@@ -117,9 +143,17 @@ def test_only_an_installation_administrator_creates_organisations(client, member
 @pytest.mark.parametrize("slug", ["", "A", "has space", "x" * 70])
 def test_bad_organisation_short_name_is_refused(client, member, slug):
     member(Role.ADMIN, superuser=True)
-    response = post_form(client, "/admin/organisations", {
-        "slug": slug, "name_sv": "N", "name_en": "N", "country": "SE", "kind": "municipality",
-    })
+    response = post_form(
+        client,
+        "/admin/organisations",
+        {
+            "slug": slug,
+            "name_sv": "N",
+            "name_en": "N",
+            "country": "SE",
+            "kind": "municipality",
+        },
+    )
     assert response.status_code == 400
     assert BeautifulSoup(response.text, "html.parser").select_one("#error-slug")
 
