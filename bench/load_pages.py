@@ -1,9 +1,10 @@
 """Load benchmark: public pages of `servicedialog serve` against a bare Starlette floor.
 
 Seeds a fresh SQLite database in a temporary directory, starts the app and the floor
-(bench/floor_app.py) with two uvicorn workers each on 127.0.0.1, and runs wrk against
-floor /, app / and app /login in interleaved rounds. Reports the median requests/s and
-p99 latency per target and the ratio to the floor. Always exits 0: it is a report.
+(bench/floor_app.py) with two uvicorn workers each on 127.0.0.1, and runs wrk against each
+app page and its floor page (the same template rendered by bare Starlette), plus the older
+base-template floor, in interleaved rounds. Reports the median requests/s and p99 latency
+per target and each app page's ratio to its own floor page. Always exits 0: it is a report.
 
 Run from the repository root: .venv/bin/python bench/load_pages.py [--duration 10]
 """
@@ -150,6 +151,12 @@ def start_servers(env: dict[str, str], log: IO[bytes], servers: list[Server]) ->
     wait_ready(servers[1], "/healthz")
 
 
+def page_bytes(url: str) -> int:
+    """The size of one response body: the floor page and the app page should be alike."""
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return len(response.read())
+
+
 def measure(targets: list[tuple[str, str]], args: argparse.Namespace) -> dict[str, list[Run]]:
     """Warm every target up, then run them interleaved, ``args.rounds`` times."""
     for _, url in targets:
@@ -159,28 +166,52 @@ def measure(targets: list[tuple[str, str]], args: argparse.Namespace) -> dict[st
         for label, url in targets:
             runs[label].append(run := wrk(url, args.duration, args))
             print(
-                f"round {round_no}  {label:<11} {run.rps:9.0f} req/s  p99 {run.p99_ms:7.1f} ms",
+                f"round {round_no}  {label:<12} {run.rps:9.0f} req/s  p99 {run.p99_ms:7.1f} ms",
                 file=sys.stderr,
             )
     return runs
 
 
-HEADER = ["target", "req/s", "p99 ms", "ratio", f"≥ {TARGET_RATIO}", "errors", "runs (req/s)"]
+# Each app page is compared with the floor page that renders the same template.
+FLOOR_OF = {"app /": "floor /", "app /login": "floor /login"}
+BASE_FLOOR = "floor base"
+HEADER = [
+    "target",
+    "req/s",
+    "p99 ms",
+    "ratio",
+    f"≥ {TARGET_RATIO}",
+    "vs floor base",
+    "bytes",
+    "errors",
+    "runs (req/s)",
+]
 
 
-def row(label: str, results: list[Run], floor_rps: float) -> list[str]:
-    rps = statistics.median(r.rps for r in results)
+def median_rps(results: list[Run]) -> float:
+    return statistics.median(r.rps for r in results)
+
+
+def row(label: str, runs: dict[str, list[Run]], size: int) -> list[str]:
+    results = runs[label]
+    rps = median_rps(results)
     p99 = statistics.median(r.p99_ms for r in results)
-    ratio = rps / floor_rps
-    verdict = "—" if label == "floor /" else ("PASS" if ratio >= TARGET_RATIO else "FAIL")
+    floor = FLOOR_OF.get(label)
+    if floor is None:
+        ratio, verdict = "—", "—"
+    else:
+        value = rps / median_rps(runs[floor])
+        ratio = f"{value:.2f}"
+        verdict = "PASS" if value >= TARGET_RATIO else "FAIL"
+    vs_base = f"{rps / median_rps(runs[BASE_FLOOR]):.2f}"
     errors = sum(r.errors for r in results)
     each = ", ".join(f"{r.rps:.0f}" for r in results)
-    return [label, f"{rps:.0f}", f"{p99:.1f}", f"{ratio:.2f}", verdict, str(errors), each]
+    figures = [f"{rps:.0f}", f"{p99:.1f}", ratio, verdict, vs_base]
+    return [label, *figures, str(size), str(errors), each]
 
 
-def table(runs: dict[str, list[Run]]) -> list[list[str]]:
-    floor_rps = statistics.median(r.rps for r in runs["floor /"])
-    return [HEADER] + [row(label, results, floor_rps) for label, results in runs.items()]
+def table(runs: dict[str, list[Run]], sizes: dict[str, int]) -> list[list[str]]:
+    return [HEADER] + [row(label, runs, sizes[label]) for label in runs]
 
 
 def as_text(rows: list[list[str]]) -> str:
@@ -201,8 +232,15 @@ def run(args: argparse.Namespace, tmp: Path, servers: list[Server]) -> list[list
     with (tmp / "servers.log").open("wb") as log:
         start_servers(env, log, servers)
         floor, app = (server.base_url for server in servers)
-        targets = [("floor /", floor + "/"), ("app /", app + "/"), ("app /login", app + "/login")]
-        return table(measure(targets, args))
+        targets = [
+            (BASE_FLOOR, floor + "/base"),
+            ("floor /", floor + "/"),
+            ("app /", app + "/"),
+            ("floor /login", floor + "/login"),
+            ("app /login", app + "/login"),
+        ]
+        sizes = {label: page_bytes(url) for label, url in targets}
+        return table(measure(targets, args), sizes)
 
 
 def report(rows: list[list[str]], markdown: Path | None, load_before: float) -> None:

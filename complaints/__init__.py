@@ -1,0 +1,5 @@
+"""Feedback and complaint handling, synpunktshantering (not built yet).
+
+Will register itself as a :class:`servicedialog.features.Feature` through the
+``servicedialog.features`` entry point group once it has routes and models.
+"""

@@ -1,0 +1,5 @@
+"""Dashboards for leadership and quality managers (not built yet).
+
+Will register itself as a :class:`servicedialog.features.Feature` through the
+``servicedialog.features`` entry point group once it has routes and models.
+"""
