@@ -4,6 +4,7 @@ from servicedialog.orgs import views
 
 routes = [
     Route("/", views.overview, name="overview"),
+    Route("/organisation", views.organisation_edit, methods=["GET", "POST"], name="organisation"),
     Route("/organisations", views.organisations, methods=["GET", "POST"], name="organisations"),
     Route("/units", views.units, methods=["GET", "POST"], name="units"),
     Route("/units/{id:int}", views.unit_edit, methods=["GET", "POST"], name="unit_edit"),

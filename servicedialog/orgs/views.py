@@ -40,6 +40,26 @@ async def overview(request: Request) -> Response:
     return render(request, "orgs/overview.html", {"counts": counts})
 
 
+@admin_only
+async def organisation_edit(request: Request) -> Response:
+    """Administrators rename their organisation; the short name and country stay."""
+    org = _org(request)
+    if request.method == "GET":
+        form = Form({"name_sv": org.name_sv, "name_en": org.name_en})
+        return render(request, "orgs/organisation_edit.html", {"form": form})
+    form = await read_form(request)
+    name_sv, name_en = form.require("name_sv"), form.require("name_en")
+    if not form.ok:
+        return invalid(request, "orgs/organisation_edit.html", form)
+    org.name_sv, org.name_en = name_sv, name_en
+    await org.save(update_fields=["name_sv", "name_en"])
+    await audit.record("organisation.updated", request=request, target=org)
+    organisations_changed(request)
+    return done(
+        request, request.app.url_path_for("admin:overview"), _("The organisation is saved.")
+    )
+
+
 @requires_role(superuser=True)
 async def organisations(request: Request) -> Response:
     form = Form({"country": "SE", "kind": "municipality"})

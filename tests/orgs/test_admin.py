@@ -221,3 +221,24 @@ def test_switching_to_an_organisation_without_membership_changes_nothing(client,
     post_form(client, "/staff/organisation", {"organisation": str(stranger_org.id)})
     page = BeautifulSoup(client.get("/admin/").text, "html.parser")
     assert "Org exempelkommun" in page.h1.text
+
+
+def test_admin_renames_the_organisation_and_the_start_page_follows(client, member, org):
+    member(Role.ADMIN)
+    client.get("/")
+    response = post_form(
+        client, "/admin/organisation", {"name_sv": "Nya Exempelkommun", "name_en": "New Example"}
+    )
+    assert response.status_code == 303
+    assert "Nya Exempelkommun" in client.get("/").text
+    client.get("/language/en")
+    assert "New Example" in client.get("/").text
+
+
+def test_organisation_name_cannot_be_emptied(client, member, org):
+    member(Role.ADMIN)
+    response = post_form(client, "/admin/organisation", {"name_sv": "", "name_en": "X"})
+    assert response.status_code == 400
+    page = BeautifulSoup(response.text, "html.parser")
+    assert page.select_one("#field-name_en")["value"] == "X"
+    assert run(client, type(org).get, id=org.id).name_sv == org.name_sv
