@@ -16,7 +16,7 @@ from servicedialog.forms import Form, done, invalid, read_form, render
 from servicedialog.i18n import lazy as _
 from servicedialog.models import AuditEvent, Membership, Organisation, Unit, User
 from servicedialog.orgs import services
-from servicedialog.orgs.forms import member_input, organisation_input, unit_input
+from servicedialog.orgs.forms import MemberInput, member_input, organisation_input, unit_input
 from servicedialog.orgs.queries import organisations_changed
 from servicedialog.pagination import paginate
 from servicedialog.roles import Role
@@ -151,6 +151,19 @@ async def _unit_choices(org: Organisation) -> list[Unit]:
     return await Unit.filter(organisation_id=org.id).order_by("name_sv")
 
 
+async def _read_member_form(
+    request: Request, units: list[Unit], context: dict[str, Any]
+) -> tuple[Form, MemberInput, Unit | None]:
+    """The roles, unit and name fields shared by the new-user and edit-user forms."""
+    data = await request.form()
+    form = Form.from_formdata(data)
+    role_values = [str(v) for v in data.getlist("roles")]
+    context["selected_roles"] = set(role_values)
+    member = member_input(form, role_values, {u.id for u in units})
+    unit = next((u for u in units if u.id == member.unit_id), None)
+    return form, member, unit
+
+
 @admin_only
 async def user_new(request: Request) -> Response:
     org = _org(request)
@@ -158,12 +171,8 @@ async def user_new(request: Request) -> Response:
     context: dict[str, Any] = {"units": unit_choices, "selected_roles": set()}
     if request.method == "GET":
         return render(request, "orgs/user_new.html", {"form": Form({}), **context})
-    data = await request.form()
-    form = Form.from_formdata(data)
-    role_values = [str(v) for v in data.getlist("roles")]
-    context["selected_roles"] = set(role_values)
+    form, member, unit = await _read_member_form(request, unit_choices, context)
     email = form.email("email")
-    member = member_input(form, role_values, {u.id for u in unit_choices})
     password = form.get("password") or services.generate_password()
     if not form.ok:
         form.values.pop("password", None)
@@ -175,7 +184,6 @@ async def user_new(request: Request) -> Response:
         form.error(error.field, error.message)
         form.values.pop("password", None)
         return invalid(request, "orgs/user_new.html", form, **context)
-    unit = next((u for u in unit_choices if u.id == member.unit_id), None)
     await services.set_roles(user, org, member.roles, unit)
     await audit.record(
         "user.roles_set",
@@ -208,16 +216,11 @@ async def user_edit(request: Request) -> Response:
     if request.method == "GET":
         form = Form({"display_name": user.display_name, "unit": str(unit_id or "")})
         return render(request, "orgs/user_edit.html", {"form": form, **context})
-    data = await request.form()
-    form = Form.from_formdata(data)
-    role_values = [str(v) for v in data.getlist("roles")]
-    context["selected_roles"] = set(role_values)
-    member = member_input(form, role_values, {u.id for u in unit_choices})
+    form, member, unit = await _read_member_form(request, unit_choices, context)
     if user.id == request.state.user.id and Role.ADMIN not in member.roles:
         form.error("roles", _("You cannot remove your own administrator role."))
     if not form.ok:
         return invalid(request, "orgs/user_edit.html", form, **context)
-    unit = next((u for u in unit_choices if u.id == member.unit_id), None)
     await services.set_roles(user, org, member.roles, unit)
     user.display_name = member.display_name
     user.is_active = form.get("is_active") == "on" or user.id == request.state.user.id
