@@ -27,6 +27,10 @@ def _settings() -> Settings:
         raise click.ClickException(str(error)) from None
 
 
+def settings_or_exit() -> Settings:
+    return _settings()
+
+
 def run_with_db(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
     """Run ``work`` with the ORM connected, turning database failures into one-line errors."""
     from tortoise.context import TortoiseContext
@@ -58,20 +62,31 @@ def _migrate(settings: Settings, quiet: bool = False) -> None:
         raise click.ClickException(f"migration failed: {error}") from None
 
 
+class ServicedialogGroup(click.Group):
+    """The top-level group: the core's commands plus those each installed feature brings,
+    looked up when needed so that importing this module loads no feature."""
+
+    def _feature_commands(self) -> dict[str, click.Command]:
+        return {c.name: c for f in discover() for c in f.commands if c.name}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self._feature_commands()})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return super().get_command(ctx, cmd_name) or self._feature_commands().get(cmd_name)
+
+
 @click.group(
+    cls=ServicedialogGroup,
     context_settings={
         "help_option_names": ["-h", "--help"],
         "terminal_width": 100,
         "max_content_width": 100,
-    }
+    },
 )
 @click.version_option(package_name="servicedialog")
 def main() -> None:
     """Servicedialog: service dialogue, service commitments and complaint handling."""
-    for feature in discover():
-        for command in feature.commands:
-            if command.name not in main.commands:
-                main.add_command(command)
 
 
 @main.command()

@@ -15,11 +15,13 @@ from starlette.testclient import TestClient
 
 from servicedialog.app import create_app
 from servicedialog.db import migrate
+from servicedialog.features import discover
 from servicedialog.roles import Role
 from servicedialog.settings import Settings
 
 PASSWORD = "correct horse battery"
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+FEATURES = discover()
 
 
 def database_url(tmp_path: Path) -> str:
@@ -54,13 +56,13 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     settings = make_settings(tmp_path)
-    asyncio.run(migrate(settings))
+    asyncio.run(migrate(settings, FEATURES))
     return settings
 
 
 @pytest.fixture
 def app(settings: Settings) -> Any:
-    return create_app(settings, features=[])
+    return create_app(settings, features=FEATURES)
 
 
 @pytest.fixture

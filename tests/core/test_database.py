@@ -10,11 +10,12 @@ from tortoise.context import TortoiseContext
 from tortoise.migrations.autodetector import MigrationAutodetector
 
 from servicedialog.db import normalise_url, pending_migrations, tortoise_config
+from tests.conftest import FEATURES
 
 
 def test_models_and_migrations_agree(settings):
     async def changes():
-        config = tortoise_config(settings)
+        config = tortoise_config(settings, FEATURES)
         async with TortoiseContext() as ctx:
             await ctx.init(config=config)
             return await MigrationAutodetector(ctx.apps, config["apps"]).changes()
@@ -23,7 +24,7 @@ def test_models_and_migrations_agree(settings):
 
 
 def test_a_migrated_database_has_nothing_pending(settings):
-    assert asyncio.run(pending_migrations(settings)) == []
+    assert asyncio.run(pending_migrations(settings, FEATURES)) == []
 
 
 def test_sqlite_urls_get_the_pragmas_for_concurrent_writers(tmp_path):

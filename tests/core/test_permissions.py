@@ -10,7 +10,7 @@ from starlette.routing import Mount, Route
 from servicedialog.app import create_app
 from servicedialog.roles import Role
 from servicedialog.settings import Settings
-from tests.conftest import create_member, create_org, post_form, run
+from tests.conftest import FEATURES, create_member, create_org, post_form, run
 
 
 def walk(routes, prefix=""):
@@ -24,7 +24,7 @@ def walk(routes, prefix=""):
 ROUTES = list(
     walk(
         create_app(
-            Settings(database_url="sqlite://:memory:", secret_key="k" * 40), features=[]
+            Settings(database_url="sqlite://:memory:", secret_key="k" * 40), features=FEATURES
         ).routes
     )
 )

@@ -1,0 +1,78 @@
+"""Command line of the commitments feature: ``servicedialog catalogue import|export``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from servicedialog.cli import run_with_db, settings_or_exit
+
+
+@click.group()
+def catalogue() -> None:
+    """Import and export services and commitments as JSON (catalogue as code)."""
+
+
+async def _organisation(slug: str) -> Any:
+    from servicedialog.models import Organisation
+
+    org = await Organisation.get_or_none(slug=slug)
+    if org is None:
+        raise click.ClickException(f"no organisation with slug {slug!r}")
+    return org
+
+
+@catalogue.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--org", "org_slug", required=True, help="Slug of the organisation.")
+def import_command(file: Path, org_slug: str) -> None:
+    """Import FILE; imported commitments are published. Running it twice changes nothing."""
+    from commitments.services import CatalogueError, import_catalogue
+
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise click.ClickException(f"{file} is not valid JSON: {error}") from None
+
+    async def work() -> Any:
+        return await import_catalogue(await _organisation(org_slug), data)
+
+    try:
+        report = run_with_db(settings_or_exit(), work)
+    except CatalogueError as error:
+        raise click.ClickException(f"{file}: {error}") from None
+    if not report.changed:
+        click.echo("catalogue unchanged")
+        return
+    click.echo(
+        f"services: {report.services_created} created, {report.services_updated} updated; "
+        f"commitments: {report.commitments_created} created; "
+        f"versions: {report.versions_created} created"
+    )
+
+
+@catalogue.command("export")
+@click.option("--org", "org_slug", required=True, help="Slug of the organisation.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to this file instead of standard output.",
+)
+def export_command(org_slug: str, output: Path | None) -> None:
+    """Export the organisation's services and commitments in the import format."""
+    from commitments.services import export_catalogue
+
+    async def work() -> Any:
+        return await export_catalogue(await _organisation(org_slug))
+
+    text = json.dumps(run_with_db(settings_or_exit(), work), ensure_ascii=False, indent=2)
+    if output is None:
+        click.echo(text)
+    else:
+        output.write_text(text + "\n", encoding="utf-8")
+        click.echo(f"wrote {output}")

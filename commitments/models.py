@@ -1,0 +1,141 @@
+"""Services, versioned service commitments and the case records that measure them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tortoise import fields
+from tortoise.models import Model
+
+from commitments.clock import ClockUnit
+from commitments.states import (
+    Channel,
+    CommitmentKind,
+    CommitmentStatus,
+    EServiceLevel,
+    Period,
+)
+
+
+class Service(Model):
+    """Something an organisation does for people, e.g. building permits."""
+
+    id = fields.IntField(primary_key=True)
+    organisation: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
+        "core.Organisation", related_name="services", on_delete=fields.CASCADE
+    )
+    organisation_id: int
+    unit: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
+        "core.Unit", related_name="services", null=True, on_delete=fields.SET_NULL
+    )
+    unit_id: int | None
+    code = fields.CharField(max_length=32)
+    name_sv = fields.CharField(max_length=200)
+    name_en = fields.CharField(max_length=200)
+    description_sv = fields.TextField(default="")
+    description_en = fields.TextField(default="")
+    target_group = fields.CharField(max_length=200, default="")
+    channels: list[str] = fields.JSONField(default=list)
+    eservice_level = fields.CharEnumField(
+        EServiceLevel, max_length=20, default=EServiceLevel.INFORMATION
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    commitments: fields.ReverseRelation[Commitment]
+
+    class Meta:
+        table = "commitments_service"
+        unique_together = (("organisation", "code"),)
+        ordering = ["code"]
+
+    def name(self, language: str) -> str:
+        return self.name_en if language == "en" and self.name_en else self.name_sv
+
+
+class Commitment(Model):
+    """A promise (serviceåtagande). Its terms live in versions: changing the target makes a
+    new version, and the measurement of earlier periods keeps the version it was made under."""
+
+    id = fields.IntField(primary_key=True)
+    service: fields.ForeignKeyRelation[Service] = fields.ForeignKeyField(
+        "commitments.Service", related_name="commitments", on_delete=fields.CASCADE
+    )
+    service_id: int
+    # Stable identity within the service, for catalogue files kept under version control.
+    key = fields.CharField(max_length=64)
+    status = fields.CharEnumField(CommitmentStatus, max_length=12, default=CommitmentStatus.DRAFT)
+    owner: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
+        "core.User", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    owner_id: int | None
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    versions: fields.ReverseRelation[CommitmentVersion]
+
+    class Meta:
+        table = "commitments_commitment"
+        unique_together = (("service", "key"),)
+
+
+class CommitmentVersion(Model):
+    id = fields.IntField(primary_key=True)
+    commitment: fields.ForeignKeyRelation[Commitment] = fields.ForeignKeyField(
+        "commitments.Commitment", related_name="versions", on_delete=fields.CASCADE
+    )
+    commitment_id: int
+    version = fields.IntField()
+    kind = fields.CharEnumField(CommitmentKind, max_length=16, default=CommitmentKind.TIMELINESS)
+    promise_sv = fields.TextField()
+    promise_en = fields.TextField(default="")
+    needs_sv = fields.TextField(default="")  # "what we need from you"
+    needs_en = fields.TextField(default="")
+    conditions_sv = fields.TextField(default="")
+    conditions_en = fields.TextField(default="")
+    start_event = fields.CharField(max_length=200, default="")
+    stop_event = fields.CharField(max_length=200, default="")
+    pause_reasons: list[str] = fields.JSONField(default=list)
+    unit = fields.CharEnumField(ClockUnit, max_length=16, default=ClockUnit.WORKING_DAYS)
+    threshold = fields.IntField()
+    target_share = fields.FloatField(default=0.9)
+    period = fields.CharEnumField(Period, max_length=8, default=Period.MONTH)
+    remedy_sv = fields.TextField(default="")  # what happens when the promise is broken
+    remedy_en = fields.TextField(default="")
+    compensation_sv = fields.TextField(default="")
+    compensation_en = fields.TextField(default="")
+    valid_from = fields.DateField(null=True)
+    valid_to = fields.DateField(null=True)
+    review_date = fields.DateField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "commitments_version"
+        unique_together = (("commitment", "version"),)
+        ordering = ["commitment_id", "version"]
+
+    def promise(self, language: str) -> str:
+        return self.promise_en if language == "en" and self.promise_en else self.promise_sv
+
+
+class CaseRecord(Model):
+    """One case (ärende) of a service: what the measurement of its commitments is made of."""
+
+    id = fields.BigIntField(primary_key=True)
+    service: fields.ForeignKeyRelation[Service] = fields.ForeignKeyField(
+        "commitments.Service", related_name="cases", on_delete=fields.CASCADE
+    )
+    service_id: int
+    case_ref = fields.CharField(max_length=64)
+    received_at = fields.DatetimeField()
+    completed_at = fields.DatetimeField(null=True)
+    # [[start, end, reason], ...] as ISO dates; few cases have any, and they are read
+    # only when a clock is computed, so a JSON column beats a table of its own here.
+    pauses: list[list[str]] = fields.JSONField(default=list)
+    channel = fields.CharEnumField(Channel, max_length=10, null=True)
+
+    class Meta:
+        table = "commitments_case"
+        unique_together = (("service", "case_ref"),)
+        indexes = (("service", "completed_at"), ("service", "received_at"))
+
+
+__all__ = ["Channel", "Commitment", "CommitmentVersion", "CaseRecord", "Service"]

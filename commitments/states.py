@@ -1,0 +1,49 @@
+"""Choices for services and commitments, in one place."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from servicedialog.i18n import lazy as _
+
+
+class CommitmentStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    RETIRED = "retired"
+
+
+class CommitmentKind(StrEnum):
+    TIMELINESS = "timeliness"
+    ACCESSIBILITY = "accessibility"
+    QUALITY = "quality"
+
+
+class Period(StrEnum):
+    MONTH = "month"
+    QUARTER = "quarter"
+    YEAR = "year"
+
+
+class Channel(StrEnum):
+    WEB = "web"
+    PHONE = "phone"
+    VISIT = "visit"
+    EMAIL = "email"
+    LETTER = "letter"
+
+
+class EServiceLevel(StrEnum):
+    """The e-service ladder (seed 004): information → interaction → transaction → integration."""
+
+    INFORMATION = "information"
+    INTERACTION = "interaction"
+    TRANSACTION = "transaction"
+    INTEGRATION = "integration"
+
+
+STATUS_LABELS = {
+    CommitmentStatus.DRAFT: _("Draft"),
+    CommitmentStatus.PUBLISHED: _("Published"),
+    CommitmentStatus.RETIRED: _("Retired"),
+}
