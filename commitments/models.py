@@ -135,7 +135,7 @@ class CaseRecord(Model):
     class Meta:
         table = "commitments_case"
         unique_together = (("service", "case_ref"),)
-        indexes = (("service", "completed_at"), ("service", "received_at"))
+        indexes = (("service_id", "completed_at"), ("service_id", "received_at"))
 
 
 __all__ = ["Channel", "Commitment", "CommitmentVersion", "CaseRecord", "Service"]

@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
                 ('pauses', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
                 ('channel', fields.CharEnumField(null=True, description='WEB: web\nPHONE: phone\nVISIT: visit\nEMAIL: email\nLETTER: letter', enum_type=Channel, max_length=10)),
             ],
-            options={'table': 'commitments_case', 'app': 'commitments', 'unique_together': (('service', 'case_ref'),), 'indexes': [Index(fields=['service', 'completed_at']), Index(fields=['service', 'received_at'])], 'pk_attr': 'id', 'table_description': 'One case (ärende) of a service: what the measurement of its commitments is made of.'},
+            options={'table': 'commitments_case', 'app': 'commitments', 'unique_together': (('service', 'case_ref'),), 'indexes': [Index(fields=['service_id', 'completed_at']), Index(fields=['service_id', 'received_at'])], 'pk_attr': 'id', 'table_description': 'One case (ärende) of a service: what the measurement of its commitments is made of.'},
             bases=['Model'],
         ),
         ops.CreateModel(
