@@ -76,3 +76,37 @@ def export_command(org_slug: str, output: Path | None) -> None:
     else:
         output.write_text(text + "\n", encoding="utf-8")
         click.echo(f"wrote {output}")
+
+
+@click.command("import-cases")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--org", "org_slug", required=True, help="Slug of the organisation.")
+def import_cases_command(file: Path, org_slug: str) -> None:
+    """Import case records from a CSV FILE (service_code, case_ref, received_at,
+    completed_at, pauses). Re-importing a file updates the cases it already holds."""
+    from commitments.imports import HeaderError, import_cases
+
+    with (
+        file.open(encoding="utf-8-sig", newline="") as handle,
+        click.progressbar(length=file.stat().st_size, label="Importing cases") as bar,
+    ):
+
+        def lines() -> Any:
+            for line in handle:
+                bar.update(len(line.encode("utf-8")))
+                yield line
+
+        async def work() -> Any:
+            return await import_cases(await _organisation(org_slug), lines())
+
+        try:
+            report = run_with_db(settings_or_exit(), work)
+        except HeaderError as error:
+            raise click.ClickException(f"{file}: {error}") from None
+    click.echo(f"imported {report.imported} case(s); rejected {report.rejected} line(s)")
+    for row_error in report.errors:
+        click.echo(f"  line {row_error.line}: {row_error.message}", err=True)
+    if report.rejected > len(report.errors):
+        click.echo(f"  … and {report.rejected - len(report.errors)} more", err=True)
+    if report.rejected:
+        raise click.ClickException(f"{report.rejected} line(s) rejected; the others were imported")

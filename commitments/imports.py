@@ -1,0 +1,175 @@
+"""Case data import from CSV: streamed in batches, upserted, every bad line reported.
+
+Columns: ``service_code, case_ref, received_at, completed_at, pauses``. Dates and times are
+ISO 8601; a time without an offset is local time of the organisation's country. ``pauses``
+holds ``start/end`` intervals separated by ``;``. Importing the same file again updates the
+cases instead of adding them again (a case is identified by service and case_ref). A bad
+line never stops the good ones: the report lists each rejected line and why.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from tortoise import connections
+
+from commitments.models import Service
+from servicedialog.models import Organisation
+
+COLUMNS = ("service_code", "case_ref", "received_at", "completed_at", "pauses")
+BATCH_SIZE = 5000
+MAX_REPORTED_ERRORS = 1000
+TIME_ZONES = {"SE": "Europe/Stockholm", "FI": "Europe/Helsinki"}
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    message: str
+
+
+@dataclass
+class CaseImportReport:
+    imported: int = 0
+    rejected: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    def reject(self, error: RowError) -> None:
+        self.rejected += 1
+        if len(self.errors) < MAX_REPORTED_ERRORS:
+            self.errors.append(error)
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    service_id: int
+    case_ref: str
+    received_at: datetime
+    completed_at: datetime | None
+    pauses: list[list[str]]
+
+
+class HeaderError(ValueError):
+    pass
+
+
+def parse_moment(text: str, tz: ZoneInfo) -> datetime:
+    """An ISO date or date-time; dates mean the start of the day, local time."""
+    value = datetime.fromisoformat(text) if "T" in text or " " in text.strip() else None
+    if value is None:
+        value = datetime.combine(date.fromisoformat(text), time())
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=tz)
+    return value.astimezone(UTC)
+
+
+def parse_pauses(text: str) -> list[list[str]]:
+    pauses = []
+    for part in filter(None, (p.strip() for p in text.split(";"))):
+        start_text, sep, end_text = part.partition("/")
+        if not sep:
+            raise ValueError(f"pause {part!r} is not start/end")
+        start, end = date.fromisoformat(start_text), date.fromisoformat(end_text)
+        if end < start:
+            raise ValueError(f"pause {part!r} ends before it starts")
+        pauses.append([start.isoformat(), end.isoformat(), ""])
+    pauses.sort()
+    for before, after in zip(pauses, pauses[1:], strict=False):
+        if after[0] < before[1]:
+            raise ValueError("pauses overlap")
+    return pauses
+
+
+def parse_row(row: dict[str, str], services: dict[str, int], tz: ZoneInfo) -> CaseRow:
+    code, ref = (row.get("service_code") or "").strip(), (row.get("case_ref") or "").strip()
+    if code not in services:
+        raise ValueError(f"unknown service_code {code!r}")
+    if not ref or len(ref) > 64:
+        raise ValueError("case_ref must be 1–64 characters")
+    try:
+        received = parse_moment((row.get("received_at") or "").strip(), tz)
+    except ValueError:
+        raise ValueError("received_at is not an ISO 8601 date or time") from None
+    completed_text = (row.get("completed_at") or "").strip()
+    try:
+        completed = parse_moment(completed_text, tz) if completed_text else None
+    except ValueError:
+        raise ValueError("completed_at is not an ISO 8601 date or time") from None
+    if completed is not None and completed < received:
+        raise ValueError("completed_at is before received_at")
+    return CaseRow(services[code], ref, received, completed, parse_pauses(row.get("pauses") or ""))
+
+
+def read_rows(
+    lines: Iterable[str], services: dict[str, int], tz: ZoneInfo, report: CaseImportReport
+) -> Iterator[CaseRow]:
+    reader = csv.DictReader(lines)
+    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise HeaderError(f"the header lacks the column(s) {', '.join(missing)}")
+    for row in reader:
+        try:
+            yield parse_row(row, services, tz)
+        except ValueError as error:
+            report.reject(RowError(reader.line_num, str(error)))
+
+
+def batched(rows: Iterable[CaseRow], size: int) -> Iterator[list[CaseRow]]:
+    batch: list[CaseRow] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+UPSERT = (
+    "INSERT INTO commitments_case (service_id, case_ref, received_at, completed_at, pauses) "
+    "VALUES ({values}) ON CONFLICT (service_id, case_ref) DO UPDATE SET "
+    "received_at = excluded.received_at, completed_at = excluded.completed_at, "
+    "pauses = excluded.pauses"
+)
+
+
+def _upsert_sql(dialect: str) -> str:
+    if dialect == "postgres":
+        return UPSERT.format(values="$1, $2, $3, $4, $5::jsonb")
+    return UPSERT.format(values="?, ?, ?, ?, ?")
+
+
+def _values(row: CaseRow, dialect: str) -> list[Any]:
+    pauses = json.dumps(row.pauses)
+    if dialect == "postgres":
+        return [row.service_id, row.case_ref, row.received_at, row.completed_at, pauses]
+    completed = str(row.completed_at) if row.completed_at else None
+    return [row.service_id, row.case_ref, str(row.received_at), completed, pauses]
+
+
+async def import_cases(
+    organisation: Organisation,
+    lines: Iterable[str],
+    progress: Callable[[int], None] | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> CaseImportReport:
+    """Stream ``lines`` (an open CSV file) into the database; memory stays at one batch
+    whatever the file's size. ``progress`` is told how many rows each batch held."""
+    services = dict(await Service.filter(organisation_id=organisation.id).values_list("code", "id"))
+    tz = ZoneInfo(TIME_ZONES.get(organisation.country, "Europe/Stockholm"))
+    report = CaseImportReport()
+    connection = connections.get("default")
+    dialect = connection.capabilities.dialect
+    sql = _upsert_sql(dialect)
+    for batch in batched(read_rows(lines, services, tz, report), batch_size):
+        await connection.execute_many(sql, [_values(row, dialect) for row in batch])
+        report.imported += len(batch)
+        if progress:
+            progress(len(batch))
+    return report
