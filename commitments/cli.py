@@ -104,9 +104,38 @@ def import_cases_command(file: Path, org_slug: str) -> None:
         except HeaderError as error:
             raise click.ClickException(f"{file}: {error}") from None
     click.echo(f"imported {report.imported} case(s); rejected {report.rejected} line(s)")
+    if report.imported:
+        rows = _recompute(org_slug)
+        click.echo(f"fulfilment recomputed ({rows} period(s))")
     for row_error in report.errors:
         click.echo(f"  line {row_error.line}: {row_error.message}", err=True)
     if report.rejected > len(report.errors):
         click.echo(f"  … and {report.rejected - len(report.errors)} more", err=True)
     if report.rejected:
         raise click.ClickException(f"{report.rejected} line(s) rejected; the others were imported")
+
+
+def _recompute(org_slug: str | None) -> int:
+    from commitments.queries import recompute_organisation
+    from servicedialog.models import Organisation
+
+    async def work() -> int:
+        if org_slug:
+            organisations = [await _organisation(org_slug)]
+        else:
+            organisations = list(await Organisation.all())
+        return sum([await recompute_organisation(org) for org in organisations])
+
+    return run_with_db(settings_or_exit(), work)
+
+
+@click.group()
+def fulfilment() -> None:
+    """Measured fulfilment of the published commitments."""
+
+
+@fulfilment.command("recompute")
+@click.option("--org", "org_slug", default=None, help="Only this organisation (default: all).")
+def recompute_command(org_slug: str | None) -> None:
+    """Recompute fulfilment per commitment and period from the case data."""
+    click.echo(f"fulfilment recomputed ({_recompute(org_slug)} period(s))")

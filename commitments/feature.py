@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from commitments.cli import catalogue, import_cases_command
+from commitments.cli import catalogue, fulfilment, import_cases_command
 from servicedialog.features import Feature
 
 feature = Feature(
     name="commitments",
     models="commitments.models",
     migrations="commitments.migrations",
-    commands=(catalogue, import_cases_command),
+    commands=(catalogue, fulfilment, import_cases_command),
 )

@@ -138,4 +138,31 @@ class CaseRecord(Model):
         indexes = (("service_id", "completed_at"), ("service_id", "received_at"))
 
 
-__all__ = ["Channel", "Commitment", "CommitmentVersion", "CaseRecord", "Service"]
+class FulfilmentPeriod(Model):
+    """Precomputed fulfilment of one commitment version in one reporting period.
+
+    Recomputed after every case import (``servicedialog commitments recompute`` does all),
+    so public pages read a handful of rows instead of scanning the cases."""
+
+    id = fields.BigIntField(primary_key=True)
+    version: fields.ForeignKeyRelation[CommitmentVersion] = fields.ForeignKeyField(
+        "commitments.CommitmentVersion", related_name="periods", on_delete=fields.CASCADE
+    )
+    version_id: int
+    period_start = fields.DateField()
+    period_end = fields.DateField()
+    total_volume = fields.IntField()
+    volume_meeting_target = fields.IntField()
+    performance = fields.FloatField(null=True)
+    target_met = fields.BooleanField(null=True)
+    too_few_cases = fields.BooleanField()
+    median_elapsed = fields.FloatField(null=True)
+    p90_elapsed = fields.FloatField(null=True)
+    wilson_low = fields.FloatField(null=True)
+    wilson_high = fields.FloatField(null=True)
+    computed_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "commitments_fulfilment"
+        unique_together = (("version", "period_start"),)
+        ordering = ["period_start"]

@@ -1,0 +1,117 @@
+"""Reading case data for the clocks, and keeping the precomputed fulfilment up to date."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import date
+
+import numpy as np
+from tortoise import connections
+from tortoise.transactions import in_transaction
+
+from commitments.clock import ClockUnit, Pauses, calendar_for
+from commitments.fulfilment import Cases, PeriodResult, Terms, measure
+from commitments.imports import TIME_ZONES
+from commitments.localtime import to_local
+from commitments.models import Commitment, CommitmentVersion, FulfilmentPeriod, Service
+from commitments.states import CommitmentStatus, Period
+from servicedialog.models import Organisation
+
+EPOCH_SQL = {
+    "sqlite": "CAST(strftime('%s', {col}) AS INTEGER)",
+    "postgres": "CAST(EXTRACT(EPOCH FROM {col}) AS BIGINT)",
+}
+
+
+def _cases_sql(dialect: str) -> str:
+    epoch = EPOCH_SQL["postgres" if dialect == "postgres" else "sqlite"]
+    marker = "$1" if dialect == "postgres" else "?"
+    pauses = "pauses::text" if dialect == "postgres" else "pauses"
+    return (
+        f"SELECT {epoch.format(col='received_at')}, {epoch.format(col='completed_at')}, "
+        f"{pauses} FROM commitments_case WHERE service_id = {marker} ORDER BY id"
+    )
+
+
+async def load_cases(service: Service, zone: str) -> Cases:
+    """All cases of ``service`` as numpy arrays in local time: one query, no ORM objects."""
+    connection = connections.get("default")
+    dialect = connection.capabilities.dialect
+    _, rows = await connection.execute_query(_cases_sql(dialect), [service.id])
+    if not rows:
+        empty = np.array([], dtype="datetime64[s]")
+        return Cases(empty, empty, Pauses.none())
+    received = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+    completed = np.array([r[1] if r[1] is not None else -1 for r in rows], dtype=np.int64)
+    local_received = to_local(received, zone)
+    local_completed = to_local(completed, zone)
+    local_completed[completed == -1] = np.datetime64("NaT")
+    pause_rows = [
+        (i, date.fromisoformat(p[0]), date.fromisoformat(p[1]))
+        for i, r in enumerate(rows)
+        if r[2] and r[2] != "[]"
+        for p in json.loads(r[2])
+    ]
+    return Cases(local_received, local_completed, Pauses.of(pause_rows))
+
+
+def terms_of(version: CommitmentVersion) -> Terms:
+    return Terms(
+        ClockUnit(version.unit), version.threshold, version.target_share, Period(version.period)
+    )
+
+
+def version_in_force(versions: list[CommitmentVersion], period_start: date) -> CommitmentVersion:
+    """The latest version valid from on or before the period's start (else the first)."""
+    chosen = versions[0]
+    for version in versions:
+        if version.valid_from is None or version.valid_from <= period_start:
+            chosen = version
+    return chosen
+
+
+async def recompute_service(service: Service, organisation: Organisation, today: date) -> int:
+    """Recompute every commitment of ``service``; returns how many period rows it wrote."""
+    zone = TIME_ZONES.get(organisation.country, "Europe/Stockholm")
+    calendar = calendar_for(organisation.country)
+    cases = await load_cases(service, zone)
+    written = 0
+    for commitment in await Commitment.filter(service_id=service.id).exclude(
+        status=CommitmentStatus.DRAFT
+    ):
+        versions = list(
+            await CommitmentVersion.filter(commitment_id=commitment.id).order_by("version")
+        )
+        if not versions:
+            continue
+        results = {v.id: measure(calendar, terms_of(v), cases, today) for v in versions}
+        chosen = _choose(versions, results)
+        async with in_transaction():
+            await FulfilmentPeriod.filter(version__commitment_id=commitment.id).delete()
+            await FulfilmentPeriod.bulk_create(
+                [FulfilmentPeriod(version_id=vid, **asdict(r)) for vid, r in chosen]
+            )
+        written += len(chosen)
+    return written
+
+
+def _choose(
+    versions: list[CommitmentVersion], results: dict[int, list[PeriodResult]]
+) -> list[tuple[int, PeriodResult]]:
+    starts = sorted({r.period_start for rs in results.values() for r in rs})
+    chosen = []
+    for start in starts:
+        version = version_in_force(versions, start)
+        match = next((r for r in results[version.id] if r.period_start == start), None)
+        if match is not None:
+            chosen.append((version.id, match))
+    return chosen
+
+
+async def recompute_organisation(organisation: Organisation, today: date | None = None) -> int:
+    today = today or date.today()
+    written = 0
+    for service in await Service.filter(organisation_id=organisation.id):
+        written += await recompute_service(service, organisation, today)
+    return written
