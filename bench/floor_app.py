@@ -3,7 +3,8 @@
 ``/`` renders ``core/home.html`` and ``/login`` renders ``core/login.html`` from the app's
 template directory, with the same Jinja2 options and extensions, null translations and a
 static context that holds what those templates read (the two demo organisations for the
-start page). No database, no middleware, no sessions, no CSRF, no routing-table lookups.
+start page, the app's navigation). No database, no middleware, no sessions, no CSRF; paths
+come from a dict.
 Whatever the real app costs above the floor page with the same markup is what our own code
 adds: middleware, sessions, CSRF, i18n, the context processor and the database.
 
@@ -24,6 +25,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
+from servicedialog.app import create_app
 from servicedialog.i18n import LANGUAGE_NAMES, Formatter
 from servicedialog.roles import ROLE_LABELS
 from servicedialog.settings import Settings
@@ -46,30 +48,27 @@ env = jinja2.Environment(
 )
 env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
 
-# The app's routes, as a fixed table: the paths in the floor's markup are the app's.
-PATHS = {
-    "home": "/",
-    "accessibility": "/accessibility",
-    "login": "/login",
-    "logout": "/logout",
-    "password": "/account/password",
-    "staff_home": "/staff/",
-}
+# The app's route table and navigation, borrowed once at import: the floor's markup has the
+# app's paths and links (also those of features added later). create_app connects to no
+# database; the app object only answers path look-ups, memoised, and is never served.
+_APP = create_app(Settings(log_level="WARNING"))
+_PATHS: dict[tuple[Any, ...], str] = {}
 
 
 def path_for(name: str, /, **params: Any) -> str:
-    """A stand-in for the app's path_for: the same paths, without a routing table."""
-    if name == "static":
-        return f"/static/{params['path']}"
-    if name == "set_language":
-        return f"/language/{params['code']}"
-    return PATHS[name]
+    """The app's path for ``name``, looked up once and then read from a dict."""
+    key = (name, *params.items())
+    path = _PATHS.get(key)
+    if path is None:
+        path = _PATHS[key] = str(_APP.url_path_for(name, **params))
+    return path
 
 
 @dataclass(frozen=True)
 class Organisation:
     """What core/home.html reads from an organisation (servicedialog.models.Organisation)."""
 
+    slug: str
     name_sv: str
     name_en: str
     country: str
@@ -80,8 +79,13 @@ class Organisation:
 
 # The demo's two organisations (servicedialog.demo.ORGANISATIONS), by Swedish name.
 ORGANISATIONS = [
-    Organisation("Exempelkommun", "Exempelkommun Municipality", "SE"),
-    Organisation("Exempelstad (Esimerkkikaupunki)", "Example City (Esimerkkikaupunki)", "FI"),
+    Organisation("exempelkommun", "Exempelkommun", "Exempelkommun Municipality", "SE"),
+    Organisation(
+        "esimerkkikaupunki",
+        "Exempelstad (Esimerkkikaupunki)",
+        "Example City (Esimerkkikaupunki)",
+        "FI",
+    ),
 ]
 
 # What servicedialog.templating._request_context and the environment's globals provide for
@@ -94,7 +98,7 @@ STATIC_CONTEXT: dict[str, Any] = {
     "current_user": None,
     "current_org": None,
     "current_roles": frozenset(),
-    "nav": {"public": [], "staff": []},
+    "nav": _APP.state.nav,
     "messages": [],
     "settings": Settings(),
     "LANGUAGE_NAMES": LANGUAGE_NAMES,

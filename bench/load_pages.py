@@ -26,6 +26,7 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import IO
 
@@ -151,10 +152,31 @@ def start_servers(env: dict[str, str], log: IO[bytes], servers: list[Server]) ->
     wait_ready(servers[1], "/healthz")
 
 
-def page_bytes(url: str) -> int:
-    """The size of one response body: the floor page and the app page should be alike."""
+class _Shape(HTMLParser):
+    """The page's elements with their attribute names: markup without text and values."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, tuple[str, ...]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, tuple(sorted(name for name, _ in attrs))))
+
+
+@dataclass(frozen=True)
+class Page:
+    size: int  # bytes of the body
+    shape: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+def fetch_page(url: str) -> Page:
+    """One response, to check that an app page and its floor page have the same markup
+    (they differ in the language of the text, the CSRF token and the nonce)."""
     with urllib.request.urlopen(url, timeout=5) as response:
-        return len(response.read())
+        body = response.read()
+    parser = _Shape()
+    parser.feed(body.decode("utf-8"))
+    return Page(len(body), tuple(parser.tags))
 
 
 def measure(targets: list[tuple[str, str]], args: argparse.Namespace) -> dict[str, list[Run]]:
@@ -183,6 +205,7 @@ HEADER = [
     f"≥ {TARGET_RATIO}",
     "vs floor base",
     "bytes",
+    "same markup",
     "errors",
     "runs (req/s)",
 ]
@@ -192,14 +215,15 @@ def median_rps(results: list[Run]) -> float:
     return statistics.median(r.rps for r in results)
 
 
-def row(label: str, runs: dict[str, list[Run]], size: int) -> list[str]:
+def row(label: str, runs: dict[str, list[Run]], pages: dict[str, Page]) -> list[str]:
     results = runs[label]
     rps = median_rps(results)
     p99 = statistics.median(r.p99_ms for r in results)
     floor = FLOOR_OF.get(label)
     if floor is None:
-        ratio, verdict = "—", "—"
+        ratio, verdict, same = "—", "—", "—"
     else:
+        same = "yes" if pages[label].shape == pages[floor].shape else "NO"
         value = rps / median_rps(runs[floor])
         ratio = f"{value:.2f}"
         verdict = "PASS" if value >= TARGET_RATIO else "FAIL"
@@ -207,11 +231,11 @@ def row(label: str, runs: dict[str, list[Run]], size: int) -> list[str]:
     errors = sum(r.errors for r in results)
     each = ", ".join(f"{r.rps:.0f}" for r in results)
     figures = [f"{rps:.0f}", f"{p99:.1f}", ratio, verdict, vs_base]
-    return [label, *figures, str(size), str(errors), each]
+    return [label, *figures, str(pages[label].size), same, str(errors), each]
 
 
-def table(runs: dict[str, list[Run]], sizes: dict[str, int]) -> list[list[str]]:
-    return [HEADER] + [row(label, runs, sizes[label]) for label in runs]
+def table(runs: dict[str, list[Run]], pages: dict[str, Page]) -> list[list[str]]:
+    return [HEADER] + [row(label, runs, pages) for label in runs]
 
 
 def as_text(rows: list[list[str]]) -> str:
@@ -239,8 +263,8 @@ def run(args: argparse.Namespace, tmp: Path, servers: list[Server]) -> list[list
             ("floor /login", floor + "/login"),
             ("app /login", app + "/login"),
         ]
-        sizes = {label: page_bytes(url) for label, url in targets}
-        return table(measure(targets, args), sizes)
+        pages = {label: fetch_page(url) for label, url in targets}
+        return table(measure(targets, args), pages)
 
 
 def report(rows: list[list[str]], markdown: Path | None, load_before: float) -> None:

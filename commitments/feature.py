@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from commitments.cli import catalogue, fulfilment, import_cases_command
-from servicedialog.features import Feature
+from commitments.routes import routes
+from servicedialog.features import Feature, NavItem
+from servicedialog.i18n import lazy as _
+
+
+async def seed_demo(org: Any) -> None:
+    if org.slug == "exempelkommun":
+        from commitments.demo import seed
+
+        await seed(org)
+
 
 feature = Feature(
     name="commitments",
+    routes=routes,
+    organisation_links=(NavItem(_("Service commitments"), "commitments:catalogue"),),
     models="commitments.models",
     migrations="commitments.migrations",
     commands=(catalogue, fulfilment, import_cases_command),
+    seed_demo=seed_demo,
 )

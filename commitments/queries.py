@@ -115,3 +115,82 @@ async def recompute_organisation(organisation: Organisation, today: date | None 
     for service in await Service.filter(organisation_id=organisation.id):
         written += await recompute_service(service, organisation, today)
     return written
+
+
+async def published_commitments(
+    organisation: Organisation, today: date | None = None
+) -> list[dict[str, object]]:
+    """Each published commitment of the organisation with its current version and latest
+    finished period (the running one only while nothing has finished), ordered by service
+    code: the public catalogue page in three queries."""
+    today = today or date.today()
+    commitments = (
+        await Commitment.filter(
+            service__organisation_id=organisation.id, status=CommitmentStatus.PUBLISHED
+        )
+        .select_related("service")
+        .order_by("service__code", "key")
+    )
+    ids = [c.id for c in commitments]
+    latest_versions: dict[int, CommitmentVersion] = {}
+    for version in await CommitmentVersion.filter(commitment_id__in=ids).order_by("version"):
+        latest_versions[version.commitment_id] = version
+    latest_periods: dict[int, FulfilmentPeriod] = {}
+    periods = (
+        await FulfilmentPeriod.filter(version__commitment_id__in=ids)
+        .select_related("version")
+        .order_by("period_start")
+    )
+    for period in periods:
+        current = latest_periods.get(period.version.commitment_id)
+        if current is None or period.period_end < today:
+            latest_periods[period.version.commitment_id] = period
+    return [
+        {
+            "commitment": c,
+            "service": c.service,
+            "version": latest_versions[c.id],
+            "latest": latest_periods.get(c.id),
+        }
+        for c in commitments
+        if c.id in latest_versions
+    ]
+
+
+async def commitment_history(commitment: Commitment) -> list[FulfilmentPeriod]:
+    return list(
+        await FulfilmentPeriod.filter(version__commitment_id=commitment.id)
+        .select_related("version")
+        .order_by("period_start")
+    )
+
+
+async def open_data_rows(organisation: Organisation) -> list[dict[str, object]]:
+    """The open-data columns of issue 3, one row per commitment version and period."""
+    periods = (
+        await FulfilmentPeriod.filter(
+            version__commitment__service__organisation_id=organisation.id,
+            version__commitment__status=CommitmentStatus.PUBLISHED,
+        )
+        .select_related("version__commitment__service")
+        .order_by("version__commitment__service__code", "version__commitment_id", "period_start")
+    )
+    return [
+        {
+            "organisation": organisation.slug,
+            "service_code": p.version.commitment.service.code,
+            "commitment_id": p.version.commitment_id,
+            "version": p.version.version,
+            "promise": p.version.promise_sv,
+            "unit": str(p.version.unit.value),
+            "threshold": p.version.threshold,
+            "target_share": p.version.target_share,
+            "period_start": p.period_start.isoformat(),
+            "period_end": p.period_end.isoformat(),
+            "total_volume": p.total_volume,
+            "volume_meeting_target": p.volume_meeting_target,
+            "performance": p.performance,
+            "target_met": p.target_met,
+        }
+        for p in periods
+    ]

@@ -47,3 +47,12 @@ STATUS_LABELS = {
     CommitmentStatus.PUBLISHED: _("Published"),
     CommitmentStatus.RETIRED: _("Retired"),
 }
+
+PERIOD_LABELS = {Period.MONTH: _("month"), Period.QUARTER: _("quarter"), Period.YEAR: _("year")}
+
+UNIT_LABELS = {
+    "working_days": _("working days"),
+    "calendar_days": _("days"),
+    "weeks": _("weeks"),
+    "hours": _("hours"),
+}

@@ -124,5 +124,6 @@ def create_app(
     app.state.nav = {
         "public": [item for f in features for item in f.public_nav],
         "staff": list(CORE_STAFF_NAV) + [item for f in features for item in f.staff_nav],
+        "organisation": [item for f in features for item in f.organisation_links],
     }
     return app

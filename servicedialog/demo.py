@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from servicedialog import audit
+from servicedialog.features import discover
 from servicedialog.models import Organisation, Unit, User
 from servicedialog.orgs.services import create_organisation, create_unit, create_user, grant_role
 from servicedialog.roles import Role
@@ -116,6 +117,9 @@ async def seed(progress: Callable[[int], None] | None = None) -> list[tuple[str,
             unit = units.get(person.unit_code) if person.unit_code else None
             await grant_role(user, org, person.role, unit)
             credentials.append((person.email, org.slug, person.role.value))
+        for feature in discover():
+            if feature.seed_demo is not None:
+                await feature.seed_demo(org)
         if progress:
             progress(1)
     return credentials

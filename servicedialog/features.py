@@ -8,10 +8,10 @@ migrations) and adds its navigation entries and CLI commands.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from starlette.routing import BaseRoute
 
@@ -43,7 +43,11 @@ class Feature:
     migrations: str | None = None  # dotted package path of its migrations
     public_nav: Sequence[NavItem] = ()
     staff_nav: Sequence[NavItem] = ()
+    # Public links shown on each organisation's card; the endpoint takes an `org` slug.
+    organisation_links: Sequence[NavItem] = ()
     commands: Sequence[click.Command] = field(default_factory=tuple)
+    # Called by `servicedialog demo` with each demo organisation, after the core's seed.
+    seed_demo: Callable[[Any], Awaitable[None]] | None = None
 
 
 def discover() -> list[Feature]:

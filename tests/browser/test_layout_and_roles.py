@@ -13,6 +13,8 @@ PUBLIC_PAGES = [
     ("/login", "login"),
     ("/accessibility", "accessibility"),
     ("/finns-inte", "not-found"),
+    ("/commitments/exempelkommun/", "commitments"),
+    ("/commitments/exempelkommun/1", "commitment-detail"),
 ]
 
 
