@@ -8,6 +8,7 @@ from commitments.cli import catalogue, fulfilment, import_cases_command
 from commitments.routes import routes
 from servicedialog.features import Feature, NavItem
 from servicedialog.i18n import lazy as _
+from servicedialog.roles import Role
 
 
 async def seed_demo(org: Any) -> None:
@@ -21,6 +22,13 @@ feature = Feature(
     name="commitments",
     routes=routes,
     organisation_links=(NavItem(_("Service commitments"), "commitments:catalogue"),),
+    staff_nav=(
+        NavItem(
+            _("Service commitments"),
+            "commitments:manage",
+            frozenset({Role.QUALITY_MANAGER, Role.ADMIN, Role.HANDLER, Role.LEADERSHIP}),
+        ),
+    ),
     models="commitments.models",
     migrations="commitments.migrations",
     commands=(catalogue, fulfilment, import_cases_command),

@@ -17,9 +17,11 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import anyio.to_thread
 from tortoise import connections
 
 from commitments.models import Service
+from servicedialog.i18n import lazy as _
 from servicedialog.models import Organisation
 
 COLUMNS = ("service_code", "case_ref", "received_at", "completed_at", "pauses")
@@ -28,10 +30,25 @@ MAX_REPORTED_ERRORS = 1000
 TIME_ZONES = {"SE": "Europe/Stockholm", "FI": "Europe/Helsinki"}
 
 
+class RowProblem(ValueError):
+    """What is wrong with a line: an English msgid with %(name)s placeholders and their
+    values, so the CLI prints English and the web pages translate it."""
+
+    def __init__(self, template: str, **params: object) -> None:
+        super().__init__(template % params)
+        self.template = template
+        self.params = params
+
+
 @dataclass(frozen=True)
 class RowError:
     line: int
-    message: str
+    template: str
+    params: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        return self.template % self.params
 
 
 @dataclass
@@ -72,37 +89,38 @@ def parse_moment(text: str, tz: ZoneInfo) -> datetime:
 def parse_pauses(text: str) -> list[list[str]]:
     pauses = []
     for part in filter(None, (p.strip() for p in text.split(";"))):
-        start_text, sep, end_text = part.partition("/")
-        if not sep:
-            raise ValueError(f"pause {part!r} is not start/end")
-        start, end = date.fromisoformat(start_text), date.fromisoformat(end_text)
+        start_text, _sep, end_text = part.partition("/")
+        try:
+            start, end = date.fromisoformat(start_text), date.fromisoformat(end_text)
+        except ValueError:
+            raise RowProblem(_("pause %(pause)s is not two dates start/end"), pause=part) from None
         if end < start:
-            raise ValueError(f"pause {part!r} ends before it starts")
+            raise RowProblem(_("pause %(pause)s ends before it starts"), pause=part)
         pauses.append([start.isoformat(), end.isoformat(), ""])
     pauses.sort()
     for before, after in zip(pauses, pauses[1:], strict=False):
         if after[0] < before[1]:
-            raise ValueError("pauses overlap")
+            raise RowProblem(_("pauses overlap"))
     return pauses
 
 
 def parse_row(row: dict[str, str], services: dict[str, int], tz: ZoneInfo) -> CaseRow:
     code, ref = (row.get("service_code") or "").strip(), (row.get("case_ref") or "").strip()
     if code not in services:
-        raise ValueError(f"unknown service_code {code!r}")
+        raise RowProblem(_("unknown service_code %(code)s"), code=code)
     if not ref or len(ref) > 64:
-        raise ValueError("case_ref must be 1–64 characters")
+        raise RowProblem(_("case_ref must be 1–64 characters"))
     try:
         received = parse_moment((row.get("received_at") or "").strip(), tz)
     except ValueError:
-        raise ValueError("received_at is not an ISO 8601 date or time") from None
+        raise RowProblem(_("received_at is not an ISO 8601 date or time")) from None
     completed_text = (row.get("completed_at") or "").strip()
     try:
         completed = parse_moment(completed_text, tz) if completed_text else None
     except ValueError:
-        raise ValueError("completed_at is not an ISO 8601 date or time") from None
+        raise RowProblem(_("completed_at is not an ISO 8601 date or time")) from None
     if completed is not None and completed < received:
-        raise ValueError("completed_at is before received_at")
+        raise RowProblem(_("completed_at is before received_at"))
     return CaseRow(services[code], ref, received, completed, parse_pauses(row.get("pauses") or ""))
 
 
@@ -116,8 +134,8 @@ def read_rows(
     for row in reader:
         try:
             yield parse_row(row, services, tz)
-        except ValueError as error:
-            report.reject(RowError(reader.line_num, str(error)))
+        except RowProblem as problem:
+            report.reject(RowError(reader.line_num, problem.template, problem.params))
 
 
 def batched(rows: Iterable[CaseRow], size: int) -> Iterator[list[CaseRow]]:
@@ -173,3 +191,49 @@ async def import_cases(
         if progress:
             progress(len(batch))
     return report
+
+
+@dataclass
+class PreviewLine:
+    line: int
+    row: CaseRow | None
+    raw: dict[str, str]
+    error: RowError | None = None
+
+
+@dataclass
+class Preview:
+    lines: list[PreviewLine] = field(default_factory=list)
+    checked: int = 0
+    errors: int = 0
+    more: bool = False
+    header_error: str = ""
+
+
+async def preview(organisation: Organisation, path: Any, limit: int) -> Preview:
+    """Parse the first ``limit`` lines of an uploaded file without writing anything."""
+    services = dict(await Service.filter(organisation_id=organisation.id).values_list("code", "id"))
+    tz = ZoneInfo(TIME_ZONES.get(organisation.country, "Europe/Stockholm"))
+    return await anyio.to_thread.run_sync(_preview_file, path, services, tz, limit)
+
+
+def _preview_file(path: Any, services: dict[str, int], tz: ZoneInfo, limit: int) -> Preview:
+    result = Preview()
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            result.header_error = ", ".join(missing)
+            return result
+        for row in reader:
+            if result.checked >= limit:
+                result.more = True
+                break
+            result.checked += 1
+            try:
+                result.lines.append(PreviewLine(reader.line_num, parse_row(row, services, tz), row))
+            except RowProblem as problem:
+                result.errors += 1
+                error = RowError(reader.line_num, problem.template, problem.params)
+                result.lines.append(PreviewLine(reader.line_num, None, row, error))
+    return result

@@ -166,3 +166,20 @@ class FulfilmentPeriod(Model):
         table = "commitments_fulfilment"
         unique_together = (("version", "period_start"),)
         ordering = ["period_start"]
+
+
+class ClosedDay(Model):
+    """A local day off (e.g. a municipality's bridge day): not a working day for its clocks."""
+
+    id = fields.IntField(primary_key=True)
+    organisation: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
+        "core.Organisation", related_name="closed_days", on_delete=fields.CASCADE
+    )
+    organisation_id: int
+    day = fields.DateField()
+    reason = fields.CharField(max_length=200, default="")
+
+    class Meta:
+        table = "commitments_closed_day"
+        unique_together = (("organisation", "day"),)
+        ordering = ["day"]

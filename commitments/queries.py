@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import date
 
 import numpy as np
 from tortoise import connections
 from tortoise.transactions import in_transaction
 
-from commitments.clock import ClockUnit, Pauses, calendar_for
+from commitments.clock import ClockUnit, Pauses, WorkCalendar, calendar_for, deadline
 from commitments.fulfilment import Cases, PeriodResult, Terms, measure
 from commitments.imports import TIME_ZONES
 from commitments.localtime import to_local
-from commitments.models import Commitment, CommitmentVersion, FulfilmentPeriod, Service
+from commitments.models import (
+    ClosedDay,
+    Commitment,
+    CommitmentVersion,
+    FulfilmentPeriod,
+    Service,
+)
 from commitments.states import CommitmentStatus, Period
 from servicedialog.models import Organisation
 
@@ -56,6 +62,12 @@ async def load_cases(service: Service, zone: str) -> Cases:
     return Cases(local_received, local_completed, Pauses.of(pause_rows))
 
 
+async def organisation_calendar(organisation: Organisation) -> WorkCalendar:
+    """The country's calendar plus the organisation's own closed days."""
+    days = await ClosedDay.filter(organisation_id=organisation.id).values_list("day", flat=True)
+    return calendar_for(organisation.country, frozenset(days))
+
+
 def terms_of(version: CommitmentVersion) -> Terms:
     return Terms(
         ClockUnit(version.unit), version.threshold, version.target_share, Period(version.period)
@@ -74,7 +86,7 @@ def version_in_force(versions: list[CommitmentVersion], period_start: date) -> C
 async def recompute_service(service: Service, organisation: Organisation, today: date) -> int:
     """Recompute every commitment of ``service``; returns how many period rows it wrote."""
     zone = TIME_ZONES.get(organisation.country, "Europe/Stockholm")
-    calendar = calendar_for(organisation.country)
+    calendar = await organisation_calendar(organisation)
     cases = await load_cases(service, zone)
     written = 0
     for commitment in await Commitment.filter(service_id=service.id).exclude(
@@ -117,9 +129,17 @@ async def recompute_organisation(organisation: Organisation, today: date | None 
     return written
 
 
+@dataclass(frozen=True)
+class PublishedCommitment:
+    commitment: Commitment
+    service: Service
+    version: CommitmentVersion
+    latest: FulfilmentPeriod | None
+
+
 async def published_commitments(
     organisation: Organisation, today: date | None = None
-) -> list[dict[str, object]]:
+) -> list[PublishedCommitment]:
     """Each published commitment of the organisation with its current version and latest
     finished period (the running one only while nothing has finished), ordered by service
     code: the public catalogue page in three queries."""
@@ -146,12 +166,7 @@ async def published_commitments(
         if current is None or period.period_end < today:
             latest_periods[period.version.commitment_id] = period
     return [
-        {
-            "commitment": c,
-            "service": c.service,
-            "version": latest_versions[c.id],
-            "latest": latest_periods.get(c.id),
-        }
+        PublishedCommitment(c, c.service, latest_versions[c.id], latest_periods.get(c.id))
         for c in commitments
         if c.id in latest_versions
     ]
@@ -194,3 +209,85 @@ async def open_data_rows(organisation: Organisation) -> list[dict[str, object]]:
         }
         for p in periods
     ]
+
+
+@dataclass(frozen=True)
+class OpenCase:
+    service_code: str
+    service_name: str
+    case_ref: str
+    received: date
+    deadline: date
+    working_days_left: int  # negative: working days since the deadline passed
+    over_six_months: bool  # förvaltningslagen 12 §: the party may demand a decision
+
+
+async def open_cases_by_deadline(
+    organisation: Organisation, today: date, within_working_days: int = 5, limit: int = 500
+) -> tuple[list[OpenCase], list[OpenCase]]:
+    """(at risk, breached): open cases whose deadline falls within the next
+    ``within_working_days`` working days, and open cases already past it; soonest first."""
+    calendar = await organisation_calendar(organisation)
+    zone = TIME_ZONES.get(organisation.country, "Europe/Stockholm")
+    today_day = np.datetime64(today, "D")
+    horizon = np.busday_offset(
+        today_day, within_working_days, roll="forward", busdaycal=calendar.busdaycal
+    )
+    at_risk: list[OpenCase] = []
+    breached: list[OpenCase] = []
+    for item in await published_commitments(organisation, today):
+        service, version = item.service, item.version
+        rows = await _open_cases(service.id)
+        if not rows:
+            continue
+        received = to_local(np.array([r[1] for r in rows], dtype=np.int64), zone).astype(
+            "datetime64[D]"
+        )
+        pauses = Pauses.of(
+            (i, date.fromisoformat(p[0]), date.fromisoformat(p[1]))
+            for i, r in enumerate(rows)
+            if r[2] and r[2] != "[]"
+            for p in json.loads(r[2])
+        )
+        unit = ClockUnit(version.unit)
+        if unit is ClockUnit.HOURS:
+            continue  # hour clocks are watched where the cases are handled, not per day
+        due = deadline(
+            calendar,
+            unit,
+            received,
+            version.threshold,
+            pauses if unit is ClockUnit.WORKING_DAYS else None,
+        )
+        left = np.busday_count(today_day, due, busdaycal=calendar.busdaycal)
+        six_months = (received.astype("datetime64[M]") + np.timedelta64(6, "M")).astype(
+            "datetime64[D]"
+        ) <= today_day
+        for i in np.flatnonzero(due <= horizon):
+            case = OpenCase(
+                service.code,
+                service.name_sv,
+                rows[i][0],
+                received[i].astype(date),
+                due[i].astype(date),
+                int(left[i]),
+                bool(six_months[i]),
+            )
+            (breached if due[i] < today_day else at_risk).append(case)
+    at_risk.sort(key=lambda c: c.deadline)
+    breached.sort(key=lambda c: c.deadline)
+    return at_risk[:limit], breached[:limit]
+
+
+async def _open_cases(service_id: int) -> list[tuple[str, int, str]]:
+    connection = connections.get("default")
+    dialect = connection.capabilities.dialect
+    epoch = EPOCH_SQL["postgres" if dialect == "postgres" else "sqlite"].format(col="received_at")
+    marker = "$1" if dialect == "postgres" else "?"
+    pauses = "pauses::text" if dialect == "postgres" else "pauses"
+    _, rows = await connection.execute_query(
+        f"SELECT case_ref, {epoch}, {pauses} FROM commitments_case "
+        f"WHERE service_id = {marker} AND completed_at IS NULL ORDER BY id",
+        [service_id],
+    )
+    return [(r[0], r[1], r[2]) for r in rows]

@@ -4,17 +4,25 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import secrets
+from datetime import date
+from pathlib import Path
 
+from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from commitments import queries
-from commitments.models import Commitment
+from commitments import imports, queries
+from commitments.models import ClosedDay, Commitment
 from commitments.states import PERIOD_LABELS, UNIT_LABELS
-from servicedialog.auth import public
-from servicedialog.forms import render
+from servicedialog import audit
+from servicedialog.auth import public, requires_role
+from servicedialog.forms import Form, done, invalid, read_form, render
+from servicedialog.i18n import lazy as _
 from servicedialog.models import Organisation
+from servicedialog.roles import Role
 
 OPEN_DATA_COLUMNS = (
     "organisation",
@@ -96,3 +104,154 @@ async def open_data_csv(request: Request) -> Response:
             "Access-Control-Allow-Origin": "*",
         },
     )
+
+
+# --- staff pages ------------------------------------------------------------------------
+
+managers = requires_role(Role.QUALITY_MANAGER, Role.ADMIN)
+watchers = requires_role(Role.QUALITY_MANAGER, Role.ADMIN, Role.HANDLER, Role.LEADERSHIP)
+PREVIEW_LINES = 1000
+UPLOAD_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+
+
+def _current_org(request: Request) -> Organisation:
+    org: Organisation = request.state.organisation
+    return org
+
+
+@watchers
+async def manage(request: Request) -> Response:
+    org = _current_org(request)
+    items = await queries.published_commitments(org)
+    return render(request, "commitments/manage.html", {"org": org, "items": items})
+
+
+@watchers
+async def at_risk(request: Request) -> Response:
+    org = _current_org(request)
+    raw = request.query_params.get("days", "5")
+    days = min(int(raw), 60) if raw.isdigit() else 5
+    risky, breached = await queries.open_cases_by_deadline(org, date.today(), days)
+    return render(
+        request,
+        "commitments/at_risk.html",
+        {"org": org, "at_risk": risky, "breached": breached, "days": days},
+    )
+
+
+@managers
+async def closed_days(request: Request) -> Response:
+    org = _current_org(request)
+    form = Form({})
+    if request.method == "POST":
+        form = await read_form(request)
+        day = _parse_day(form)
+        reason = form.require("reason")
+        if form.ok and await ClosedDay.exists(organisation_id=org.id, day=day):
+            form.error("day", _("This day is already closed."))
+        if form.ok:
+            closed = await ClosedDay.create(organisation=org, day=day, reason=reason)
+            await audit.record(
+                "closed_day.added", request=request, target=closed, organisation=org, day=str(day)
+            )
+            await queries.recompute_organisation(org)
+            return done(
+                request,
+                request.app.url_path_for("commitments:closed_days"),
+                _("The day is added. Deadlines and figures are updated."),
+            )
+    listing = await ClosedDay.filter(organisation_id=org.id).order_by("day")
+    return render(
+        request,
+        "commitments/closed_days.html",
+        {"form": form, "days": listing},
+        status_code=400 if form.errors else 200,
+    )
+
+
+def _parse_day(form: Form) -> date | None:
+    raw = form.require("day", 10)
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        form.error("day", _("Write the date as YYYY-MM-DD, for example 2026-12-23."))
+        return None
+
+
+@managers
+async def closed_day_delete(request: Request) -> Response:
+    org = _current_org(request)
+    closed = await ClosedDay.get_or_none(id=request.path_params["id"], organisation_id=org.id)
+    if closed is None:
+        raise HTTPException(404)
+    await closed.delete()
+    await audit.record("closed_day.removed", request=request, organisation=org, day=str(closed.day))
+    await queries.recompute_organisation(org)
+    return done(
+        request,
+        request.app.url_path_for("commitments:closed_days"),
+        _("The day is removed. Deadlines and figures are updated."),
+    )
+
+
+def _upload_path(request: Request, token: str) -> Path:
+    folder = Path(request.app.state.settings.var_dir) / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"cases-{token}.csv"
+
+
+@managers
+async def upload(request: Request) -> Response:
+    """Step 1: choose a CSV file; step 2: see a preview of its first lines and confirm."""
+    if request.method == "GET":
+        return render(request, "commitments/upload.html", {"form": Form({})})
+    form = Form({})
+    token = secrets.token_hex(16)
+    path = _upload_path(request, token)
+    async with request.form() as form_data:
+        file = form_data.get("file")
+        if not isinstance(file, UploadFile) or not file.filename:
+            form.error("file", _("Choose a CSV file."))
+            return invalid(request, "commitments/upload.html", form)
+        filename = file.filename
+        with path.open("wb") as target:
+            while chunk := await file.read(1 << 20):
+                target.write(chunk)
+    preview = await imports.preview(_current_org(request), path, PREVIEW_LINES)
+    if preview.header_error:
+        path.unlink(missing_ok=True)
+        form.error(
+            "file",
+            _(
+                "The first line must name the columns service_code, case_ref, "
+                "received_at, completed_at and pauses."
+            ),
+        )
+        return invalid(request, "commitments/upload.html", form)
+    return render(
+        request,
+        "commitments/upload_preview.html",
+        {"preview": preview, "token": token, "filename": filename, "limit": PREVIEW_LINES},
+    )
+
+
+@managers
+async def upload_confirm(request: Request) -> Response:
+    form = await read_form(request)
+    token = form.get("token")
+    path = _upload_path(request, token) if UPLOAD_TOKEN.match(token) else None
+    if path is None or not path.exists():
+        raise HTTPException(400)
+    org = _current_org(request)
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        report = await imports.import_cases(org, handle)
+    path.unlink(missing_ok=True)
+    rows = await queries.recompute_organisation(org) if report.imported else 0
+    await audit.record(
+        "cases.imported",
+        request=request,
+        organisation=org,
+        imported=report.imported,
+        rejected=report.rejected,
+    )
+    return render(request, "commitments/upload_report.html", {"report": report, "periods": rows})

@@ -8,7 +8,6 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from asgi_csrf import asgi_csrf
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
@@ -21,6 +20,7 @@ from tortoise.contrib.starlette import RegisterTortoise
 from servicedialog import views
 from servicedialog.auth import StaffMiddleware
 from servicedialog.cache import TTLCache
+from servicedialog.csrf import CSRFMiddleware
 from servicedialog.db import tortoise_config
 from servicedialog.errors import EXCEPTION_HANDLERS
 from servicedialog.features import Feature, NavItem, discover
@@ -86,7 +86,7 @@ def create_app(
         Mount(f"/{f.name}", routes=list(f.routes), name=f.name) for f in features if f.routes
     ]
 
-    async def csrf_failed(scope: Scope, send: Send, message_id: Any) -> None:
+    async def csrf_failed(scope: Scope, send: Send) -> None:
         response = templates.TemplateResponse(
             Request(scope), "errors/403.html", {"status": 403, "csrf": True}, status_code=403
         )
@@ -97,11 +97,10 @@ def create_app(
         middleware=[
             Middleware(RequestContextMiddleware, default_language=settings.default_language),
             Middleware(
-                asgi_csrf,
-                signing_secret=settings.secret_key,
+                CSRFMiddleware,
+                secret=settings.secret_key,
+                failed=csrf_failed,
                 cookie_secure=settings.secure_cookies,
-                always_protect={"/login"},
-                send_csrf_failed=csrf_failed,
             ),
             Middleware(
                 SessionMiddleware,

@@ -68,7 +68,9 @@ class Form:
 
 
 async def read_form(request: Request) -> Form:
-    return Form.from_formdata(await request.form())
+    # The context manager closes any uploaded files the form did not ask for.
+    async with request.form() as data:
+        return Form.from_formdata(data)
 
 
 def render(

@@ -155,9 +155,9 @@ async def _read_member_form(
     request: Request, units: list[Unit], context: dict[str, Any]
 ) -> tuple[Form, MemberInput, Unit | None]:
     """The roles, unit and name fields shared by the new-user and edit-user forms."""
-    data = await request.form()
-    form = Form.from_formdata(data)
-    role_values = [str(v) for v in data.getlist("roles")]
+    async with request.form() as data:
+        form = Form.from_formdata(data)
+        role_values = [str(v) for v in data.getlist("roles")]
     context["selected_roles"] = set(role_values)
     member = member_input(form, role_values, {u.id for u in units})
     unit = next((u for u in units if u.id == member.unit_id), None)

@@ -75,11 +75,11 @@ def test_bad_lines_are_reported_by_number_and_the_good_ones_kept(client, org):
     report = load(client, org, BAD)
     assert report.imported == 4
     assert [(e.line, e.message) for e in report.errors] == [
-        (5, "unknown service_code 'NOPE'"),
+        (5, "unknown service_code NOPE"),
         (6, "case_ref must be 1–64 characters"),
         (7, "received_at is not an ISO 8601 date or time"),
         (8, "completed_at is before received_at"),
-        (9, "pause '2026-02-05/2026-02-03' ends before it starts"),
+        (9, "pause 2026-02-05/2026-02-03 ends before it starts"),
         (10, "pauses overlap"),
     ]
     assert run(client, CaseRecord.filter(case_ref="E-2").exists)
@@ -98,7 +98,7 @@ def test_command_line_import_with_report(tmp_path, monkeypatch, client, org, set
     assert "imported 3 case(s); rejected 0 line(s)" in result.output
     result = CliRunner().invoke(main, ["import-cases", str(bad), "--org", org.slug])
     assert result.exit_code == 1
-    assert "line 5: unknown service_code 'NOPE'" in result.output
+    assert "line 5: unknown service_code NOPE" in result.output
     assert "6 line(s) rejected; the others were imported" in result.output
     headerless = tmp_path / "headerless.csv"
     headerless.write_text("a,b\n1,2\n", encoding="utf-8")

@@ -1,0 +1,178 @@
+"""CSRF protection: a signed double-submit cookie, checked on every state-changing request.
+
+Modelled on asgi-csrf (Datasette's), which we used first; its multipart support broke with
+python-multipart 0.0.26 (asgi-csrf issue #38, unfixed), and the versions it still works
+with carry known vulnerabilities, so the same design lives here, on the current API.
+
+* Every response to a page that prints the token (``scope["csrftoken"]()``) sets the
+  ``csrftoken`` cookie, signed with SECRET_KEY, when the browser has none yet.
+* A POST, PUT, PATCH or DELETE must carry the same token in the ``csrftoken`` form field
+  (the first field of a multipart form, before any file) or the ``X-CSRFToken`` header.
+  Requests authenticated with ``Authorization: Bearer`` (API tokens) are exempt: a browser
+  never adds that header by itself.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Awaitable, Callable
+from http.cookies import SimpleCookie
+from urllib.parse import parse_qsl
+
+from itsdangerous import BadSignature, URLSafeSerializer
+from python_multipart import FormParser
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+COOKIE = "csrftoken"
+FIELD = "csrftoken"
+HEADER = b"x-csrftoken"
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
+MAX_FORM_BYTES = 2 * 1024 * 1024  # url-encoded forms are small; refuse to buffer more
+
+Failure = Callable[[Scope, Send], Awaitable[None]]
+
+
+class _Found(Exception):
+    def __init__(self, token: str) -> None:
+        self.token = token
+
+
+class _FileFirst(Exception):
+    pass
+
+
+class CSRFMiddleware:
+    def __init__(
+        self, app: ASGIApp, secret: str, failed: Failure, cookie_secure: bool = False
+    ) -> None:
+        self.app = app
+        self.signer = URLSafeSerializer(secret, salt="csrftoken")
+        self.failed = failed
+        self.cookie_secure = cookie_secure
+
+    def _valid(self, token: str | None) -> bool:
+        if not token:
+            return False
+        try:
+            self.signer.loads(token)
+        except BadSignature:
+            return False
+        return True
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers", []))
+        cookies = SimpleCookie(headers.get(b"cookie", b"").decode("latin-1"))
+        sent = cookies[COOKIE].value if COOKIE in cookies else None
+        has_cookie = self._valid(sent)
+        token = sent if has_cookie and sent else self.signer.dumps(secrets.token_urlsafe(16))
+        used = False
+
+        def get_token() -> str:
+            nonlocal used
+            used = True
+            return token
+
+        scope["csrftoken"] = get_token
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start" and used:
+                out = MutableHeaders(scope=message)
+                out.add_vary_header("Cookie")
+                if not has_cookie:
+                    secure = "; Secure" if self.cookie_secure else ""
+                    out.append("set-cookie", f"{COOKIE}={token}; Path=/; SameSite=Lax{secure}")
+            await send(message)
+
+        if scope["method"] in SAFE_METHODS or self._exempt(headers):
+            await self.app(scope, receive, send_with_cookie)
+            return
+        submitted, replay = await self._submitted(headers, receive)
+        if has_cookie and submitted and secrets.compare_digest(submitted, token):
+            await self.app(scope, replay, send_with_cookie)
+            return
+        await self.failed(scope, send_with_cookie)
+
+    @staticmethod
+    def _exempt(headers: dict[bytes, bytes]) -> bool:
+        return headers.get(b"authorization", b"").startswith(b"Bearer ")
+
+    async def _submitted(
+        self, headers: dict[bytes, bytes], receive: Receive
+    ) -> tuple[str | None, Receive]:
+        """The token the request carries, and a receive() that replays what was read."""
+        if HEADER in headers:
+            return headers[HEADER].decode("latin-1"), receive
+        content_type, _, params = headers.get(b"content-type", b"").partition(b";")
+        content_type = content_type.strip().lower()
+        if content_type == b"application/x-www-form-urlencoded":
+            return await _from_urlencoded(receive)
+        if content_type == b"multipart/form-data":
+            boundary = _boundary(params)
+            if boundary:
+                return await _from_multipart(boundary, receive)
+        return None, receive
+
+
+def _replayer(messages: list[Message], receive: Receive) -> Receive:
+    async def replay() -> Message:
+        if messages:
+            return messages.pop(0)
+        return await receive()
+
+    return replay
+
+
+async def _from_urlencoded(receive: Receive) -> tuple[str | None, Receive]:
+    messages: list[Message] = []
+    body = b""
+    more = True
+    while more and len(body) <= MAX_FORM_BYTES:
+        message = await receive()
+        messages.append(message)
+        body += message.get("body", b"")
+        more = message.get("more_body", False)
+    if more:
+        return None, _replayer(messages, receive)
+    fields = dict(parse_qsl(body.decode("utf-8", errors="replace")))
+    return fields.get(FIELD), _replayer(messages, receive)
+
+
+def _boundary(params: bytes) -> bytes | None:
+    for part in params.split(b";"):
+        key, _, value = part.strip().partition(b"=")
+        if key.lower() == b"boundary":
+            return value.strip(b'"')
+    return None
+
+
+async def _from_multipart(boundary: bytes, receive: Receive) -> tuple[str | None, Receive]:
+    """Read parts until the token field; a file part before it means no token."""
+
+    def on_field(field: object) -> None:
+        if getattr(field, "field_name", None) == FIELD.encode():
+            raise _Found((getattr(field, "value", None) or b"").decode("utf-8", "replace"))
+
+    def on_file(_file: object) -> None:
+        raise _FileFirst
+
+    parser = FormParser("multipart/form-data", on_field, on_file, boundary=boundary)
+    messages: list[Message] = []
+    more = True
+    try:
+        while more:
+            message = await receive()
+            messages.append(message)
+            parser.write(message.get("body", b""))
+            more = message.get("more_body", False)
+        parser.finalize()
+    except _Found as found:
+        return found.token, _replayer(messages, receive)
+    except _FileFirst:
+        return None, _replayer(messages, receive)
+    except Exception:  # a malformed body: no token; the app will not see it
+        return None, _replayer(messages, receive)
+    return None, _replayer(messages, receive)
