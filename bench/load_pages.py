@@ -6,6 +6,11 @@ app page and its floor page (the same template rendered by bare Starlette), plus
 base-template floor, in interleaved rounds. Reports the median requests/s and p99 latency
 per target and each app page's ratio to its own floor page. Always exits 0: it is a report.
 
+The machine may be shared: every run also records the CPU used by other processes (from
+/proc/stat, minus the servers, wrk and this script). Runs where that exceeds --max-other
+cores are marked disturbed and left out of the medians; disturbed rounds are repeated, at
+most --extra-rounds times. Linux only.
+
 Run from the repository root: .venv/bin/python bench/load_pages.py [--duration 10]
 """
 
@@ -14,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import secrets
 import shutil
 import signal
@@ -25,6 +31,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -35,6 +42,7 @@ BIN = Path(sys.executable).parent
 HOST = "127.0.0.1"
 TARGET_RATIO = 0.7
 UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+TICK = os.sysconf("SC_CLK_TCK")  # the unit of /proc CPU times
 
 
 @dataclass(frozen=True)
@@ -42,6 +50,16 @@ class Run:
     rps: float
     p99_ms: float
     errors: int  # socket errors plus non-2xx/3xx responses
+    requests: int
+    server_cpu_s: float  # CPU seconds of the measured server's processes during the run
+    other_cores: float  # average cores used by anything but servers, wrk and this script
+
+    def disturbed(self, max_other: float) -> bool:
+        return self.other_cores > max_other
+
+    @property
+    def server_us_per_request(self) -> float:
+        return self.server_cpu_s / max(self.requests, 1) * 1e6
 
 
 @dataclass(frozen=True)
@@ -58,6 +76,15 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--warmup", type=int, default=3, help="Seconds of wrk warm-up.")
+    parser.add_argument(
+        "--max-other",
+        type=float,
+        default=0.15,
+        help="Cores other processes may use during a run before it counts as disturbed.",
+    )
+    parser.add_argument(
+        "--extra-rounds", type=int, default=3, help="Most rounds added to replace disturbed runs."
+    )
     parser.add_argument("--markdown", type=Path, help="Also write the table to this file.")
     return parser.parse_args()
 
@@ -117,23 +144,107 @@ def stop(server: Server) -> None:
         pass
 
 
-def parse_wrk(output: str) -> Run:
+# --- CPU accounting (Linux /proc) ---------------------------------------------------------
+
+
+def busy_ticks() -> int:
+    """CPU time used on the whole machine so far (all but idle and iowait), in ticks."""
+    with open("/proc/stat", encoding="ascii") as stat:
+        fields = [int(n) for n in stat.readline().split()[1:9]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields
+    return user + nice + system + irq + softirq + steal
+
+
+def group_ticks(pgids: Iterable[int]) -> dict[int, int]:
+    """CPU time (user + system, in ticks) of the live processes in each process group."""
+    totals = dict.fromkeys(pgids, 0)
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as stat:
+                after_name = stat.read().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        pgrp = int(after_name[2])
+        if pgrp in totals:
+            totals[pgrp] += int(after_name[11]) + int(after_name[12])
+    return totals
+
+
+def own_seconds() -> float:
+    """CPU seconds of this script and its waited-for children (wrk)."""
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
+
+
+def wait_quiet(max_other: float, limit: float = 60.0) -> None:
+    """Wait (at most ``limit`` seconds) until other processes use under ``max_other`` cores;
+    the servers are idle between runs, so the machine's busy time is other work."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        before, mine = busy_ticks(), own_seconds()
+        time.sleep(2.0)
+        other = (busy_ticks() - before) / TICK - (own_seconds() - mine)
+        if other / 2.0 <= max_other:
+            return
+        print(f"waiting: other processes use {other / 2.0:.2f} cores", file=sys.stderr)
+
+
+# --- wrk ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WrkResult:
+    rps: float
+    p99_ms: float
+    errors: int
+    requests: int
+
+
+def parse_wrk(output: str) -> WrkResult:
     rps = re.search(r"^Requests/sec:\s+([\d.]+)", output, re.M)
     p99 = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)\s*$", output, re.M)
-    if rps is None or p99 is None:
+    total = re.search(r"^\s*(\d+) requests in ", output, re.M)
+    if rps is None or p99 is None or total is None:
         raise RuntimeError(f"cannot parse wrk output:\n{output}")
     errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     errors += int(non_2xx.group(1)) if non_2xx else 0
-    return Run(float(rps.group(1)), float(p99.group(1)) * UNITS_MS[p99.group(2)], errors)
+    p99_ms = float(p99.group(1)) * UNITS_MS[p99.group(2)]
+    return WrkResult(float(rps.group(1)), p99_ms, errors, int(total.group(1)))
 
 
-def wrk(url: str, seconds: int, args: argparse.Namespace) -> Run:
+def wrk(url: str, seconds: int, args: argparse.Namespace) -> WrkResult:
     command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{seconds}s", "--latency"]
     done = subprocess.run(
         [*command, url], capture_output=True, text=True, timeout=seconds + 30, check=True
     )
     return parse_wrk(done.stdout)
+
+
+def measured_wrk(url: str, server: Server, servers: list[Server], args: argparse.Namespace) -> Run:
+    """One wrk run, with the CPU time of the server under test and of everything else."""
+    groups = [s.process.pid for s in servers]
+    started = time.monotonic()
+    busy, mine, ours = busy_ticks(), own_seconds(), group_ticks(groups)
+    result = wrk(url, args.duration, args)
+    elapsed = time.monotonic() - started
+    busy, mine = busy_ticks() - busy, own_seconds() - mine
+    ours = {pgid: ticks - ours[pgid] for pgid, ticks in group_ticks(groups).items()}
+    other_s = busy / TICK - sum(ours.values()) / TICK - mine
+    return Run(
+        result.rps,
+        result.p99_ms,
+        result.errors,
+        result.requests,
+        server_cpu_s=ours[server.process.pid] / TICK,
+        other_cores=max(other_s, 0.0) / elapsed,
+    )
+
+
+# --- the benchmark --------------------------------------------------------------------------
 
 
 def seed(env: dict[str, str]) -> None:
@@ -179,16 +290,39 @@ def fetch_page(url: str) -> Page:
     return Page(len(body), tuple(parser.tags))
 
 
-def measure(targets: list[tuple[str, str]], args: argparse.Namespace) -> dict[str, list[Run]]:
-    """Warm every target up, then run them interleaved, ``args.rounds`` times."""
-    for _, url in targets:
-        wrk(url, args.warmup, args)
-    runs: dict[str, list[Run]] = {label: [] for label, _ in targets}
-    for round_no in range(1, args.rounds + 1):
-        for label, url in targets:
-            runs[label].append(run := wrk(url, args.duration, args))
+@dataclass(frozen=True)
+class Target:
+    label: str
+    url: str
+    server: Server
+
+
+def measure(
+    targets: list[Target], servers: list[Server], args: argparse.Namespace
+) -> dict[str, list[Run]]:
+    """Warm every target up, then run them interleaved, ``args.rounds`` times, and add
+    rounds (at most ``args.extra_rounds``) while a target has fewer undisturbed runs."""
+    for target in targets:
+        wrk(target.url, args.warmup, args)
+    runs: dict[str, list[Run]] = {target.label: [] for target in targets}
+
+    def clean(label: str) -> int:
+        return sum(not r.disturbed(args.max_other) for r in runs[label])
+
+    round_no = 0
+    while round_no < args.rounds or (
+        round_no < args.rounds + args.extra_rounds
+        and any(clean(t.label) < args.rounds for t in targets)
+    ):
+        round_no += 1
+        wait_quiet(args.max_other)
+        for target in targets:
+            runs[target.label].append(run := measured_wrk(target.url, target.server, servers, args))
+            mark = "  disturbed" if run.disturbed(args.max_other) else ""
             print(
-                f"round {round_no}  {label:<12} {run.rps:9.0f} req/s  p99 {run.p99_ms:7.1f} ms",
+                f"round {round_no}  {target.label:<12} {run.rps:9.0f} req/s"
+                f"  p99 {run.p99_ms:7.1f} ms  server {run.server_us_per_request:5.0f} µs/req"
+                f"  other {run.other_cores:4.2f} cores{mark}",
                 file=sys.stderr,
             )
     return runs
@@ -204,38 +338,47 @@ HEADER = [
     "ratio",
     f"≥ {TARGET_RATIO}",
     "vs floor base",
+    "server µs/req",
     "bytes",
     "same markup",
     "errors",
-    "runs (req/s)",
+    "runs (req/s; * disturbed)",
 ]
 
 
-def median_rps(results: list[Run]) -> float:
-    return statistics.median(r.rps for r in results)
+def counted(results: list[Run], max_other: float) -> list[Run]:
+    """The undisturbed runs, or all of them when every run was disturbed."""
+    return [r for r in results if not r.disturbed(max_other)] or results
 
 
-def row(label: str, runs: dict[str, list[Run]], pages: dict[str, Page]) -> list[str]:
-    results = runs[label]
-    rps = median_rps(results)
+def median_rps(results: list[Run], max_other: float) -> float:
+    return statistics.median(r.rps for r in counted(results, max_other))
+
+
+def row(
+    label: str, runs: dict[str, list[Run]], pages: dict[str, Page], max_other: float
+) -> list[str]:
+    results = counted(runs[label], max_other)
+    rps = median_rps(runs[label], max_other)
     p99 = statistics.median(r.p99_ms for r in results)
+    cpu = statistics.median(r.server_us_per_request for r in results)
     floor = FLOOR_OF.get(label)
     if floor is None:
         ratio, verdict, same = "—", "—", "—"
     else:
         same = "yes" if pages[label].shape == pages[floor].shape else "NO"
-        value = rps / median_rps(runs[floor])
+        value = rps / median_rps(runs[floor], max_other)
         ratio = f"{value:.2f}"
         verdict = "PASS" if value >= TARGET_RATIO else "FAIL"
-    vs_base = f"{rps / median_rps(runs[BASE_FLOOR]):.2f}"
-    errors = sum(r.errors for r in results)
-    each = ", ".join(f"{r.rps:.0f}" for r in results)
-    figures = [f"{rps:.0f}", f"{p99:.1f}", ratio, verdict, vs_base]
+    vs_base = f"{rps / median_rps(runs[BASE_FLOOR], max_other):.2f}"
+    errors = sum(r.errors for r in runs[label])
+    each = ", ".join(f"{r.rps:.0f}" + ("*" if r.disturbed(max_other) else "") for r in runs[label])
+    figures = [f"{rps:.0f}", f"{p99:.1f}", ratio, verdict, vs_base, f"{cpu:.0f}"]
     return [label, *figures, str(pages[label].size), same, str(errors), each]
 
 
-def table(runs: dict[str, list[Run]], pages: dict[str, Page]) -> list[list[str]]:
-    return [HEADER] + [row(label, runs, pages) for label in runs]
+def table(runs: dict[str, list[Run]], pages: dict[str, Page], max_other: float) -> list[list[str]]:
+    return [HEADER] + [row(label, runs, pages, max_other) for label in runs]
 
 
 def as_text(rows: list[list[str]]) -> str:
@@ -255,24 +398,28 @@ def run(args: argparse.Namespace, tmp: Path, servers: list[Server]) -> list[list
     seed(env)
     with (tmp / "servers.log").open("wb") as log:
         start_servers(env, log, servers)
-        floor, app = (server.base_url for server in servers)
+        floor, app = servers
         targets = [
-            (BASE_FLOOR, floor + "/base"),
-            ("floor /", floor + "/"),
-            ("app /", app + "/"),
-            ("floor /login", floor + "/login"),
-            ("app /login", app + "/login"),
+            Target(BASE_FLOOR, floor.base_url + "/base", floor),
+            Target("floor /", floor.base_url + "/", floor),
+            Target("app /", app.base_url + "/", app),
+            Target("floor /login", floor.base_url + "/login", floor),
+            Target("app /login", app.base_url + "/login", app),
         ]
-        pages = {label: fetch_page(url) for label, url in targets}
-        return table(measure(targets, args), pages)
+        pages = {target.label: fetch_page(target.url) for target in targets}
+        return table(measure(targets, servers, args), pages, args.max_other)
 
 
-def report(rows: list[list[str]], markdown: Path | None, load_before: float) -> None:
+def report(rows: list[list[str]], args: argparse.Namespace, load_before: float) -> None:
     """Print the table; the load average shows whether something else shared the CPUs."""
-    note = f"load average (1 min): {load_before:.2f} before, {os.getloadavg()[0]:.2f} after"
+    note = (
+        f"load average (1 min): {load_before:.2f} before, {os.getloadavg()[0]:.2f} after;"
+        f" runs with other processes above {args.max_other:.2f} cores are disturbed (*)"
+        " and left out of the medians"
+    )
     print(as_text(rows) + "\n" + note)
-    if markdown:
-        markdown.write_text(as_markdown(rows) + "\n" + note + "\n", encoding="utf-8")
+    if args.markdown:
+        args.markdown.write_text(as_markdown(rows) + "\n" + note + "\n", encoding="utf-8")
 
 
 def main() -> int:
@@ -292,7 +439,7 @@ def main() -> int:
         for server in servers:
             stop(server)
         shutil.rmtree(tmp, ignore_errors=True)
-    report(rows, args.markdown, load_before)
+    report(rows, args, load_before)
     return 0
 
 

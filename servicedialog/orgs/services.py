@@ -14,6 +14,8 @@ from servicedialog.models import Country, Membership, Organisation, Organisation
 from servicedialog.roles import Role
 
 MIN_PASSWORD_LENGTH = 10
+# Path segments that features use beside organisation slugs (e.g. /commitments/manage/).
+RESERVED_SLUGS = frozenset({"manage", "api", "static", "admin", "staff", "open311"})
 
 
 class DomainError(ValueError):
@@ -49,6 +51,8 @@ async def create_organisation(
         raise DomainError("country", _("Choose one of the options."))
     if kind not in OrganisationKind.CHOICES:
         raise DomainError("kind", _("Choose one of the options."))
+    if slug in RESERVED_SLUGS:
+        raise DomainError("slug", _("This short name is reserved; choose another."))
     if await Organisation.exists(slug=slug):
         raise DomainError("slug", _("An organisation with this short name already exists."))
     try:

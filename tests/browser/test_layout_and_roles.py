@@ -35,6 +35,11 @@ def test_admin_pages_are_accessible_and_work(page, check_a11y):
         ("/admin/audit", "audit"),
         ("/admin/organisations", "organisations"),
         ("/account/password", "password"),
+        ("/admin/organisation", "organisation-edit"),
+        ("/commitments/manage/", "commitments-manage"),
+        ("/commitments/manage/at-risk", "commitments-deadlines"),
+        ("/commitments/manage/closed-days", "commitments-closed-days"),
+        ("/commitments/manage/upload", "commitments-upload"),
     ]:
         page.goto(path)
         check_a11y(page, f"admin-{name}")
@@ -44,6 +49,27 @@ def test_admin_pages_are_accessible_and_work(page, check_a11y):
     page.goto("/admin/units")
     page.get_by_role("row", name="Kontaktcenter").get_by_role("link").click()
     check_a11y(page, "admin-unit-edit")
+
+
+def test_quality_manager_uploads_case_data_and_sees_the_report(page, check_a11y, tmp_path):
+    sign_in(page, "kvalitet@exempelkommun.se")
+    page.get_by_role("link", name="Serviceåtaganden").first.click()
+    check_a11y(page, "qm-commitments")
+    page.get_by_role("link", name="Importera ärendedata").click()
+    csv_file = tmp_path / "cases.csv"
+    csv_file.write_text(
+        "service_code,case_ref,received_at,completed_at,pauses\n"
+        "EPOST,WEB-1,2026-03-02,2026-03-03,\n"
+        "OKAND,WEB-2,2026-03-02,,\n",
+        encoding="utf-8",
+    )
+    page.get_by_label("CSV-fil").set_input_files(str(csv_file))
+    page.get_by_role("button", name="Visa förhandsvisning").click()
+    assert "okänd service_code OKAND" in page.content()
+    check_a11y(page, "qm-upload-preview")
+    page.get_by_role("button", name="Importera").click()
+    assert "1 ärenden importerade, 1 rader avvisade" in page.content()
+    check_a11y(page, "qm-upload-report")
 
 
 def test_form_errors_are_announced_and_keep_what_was_typed(page, check_a11y):

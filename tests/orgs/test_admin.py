@@ -140,7 +140,7 @@ def test_only_an_installation_administrator_creates_organisations(client, member
     assert "Grannkommun" in client.get("/admin/organisations").text
 
 
-@pytest.mark.parametrize("slug", ["", "A", "has space", "x" * 70])
+@pytest.mark.parametrize("slug", ["", "A", "has space", "x" * 70, "manage"])
 def test_bad_organisation_short_name_is_refused(client, member, slug):
     member(Role.ADMIN, superuser=True)
     response = post_form(
