@@ -7,16 +7,18 @@ from __future__ import annotations
 
 import io
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
 
 from commitments.imports import import_cases
-from commitments.models import CaseRecord
+from commitments.models import CaseRecord, PackageQuestion, PackageStep, Service, ServicePackage
 from commitments.queries import recompute_organisation
 from commitments.services import import_catalogue
 from servicedialog.models import Organisation
+from servicedialog.orgs.services import create_organisation
 
-CATALOGUE = {
+CATALOGUE: dict[str, Any] = {
     "services": [
         {
             "code": "BYGG",
@@ -93,15 +95,203 @@ CATALOGUE = {
     ]
 }
 
+MORE_SERVICES = [
+    {
+        "code": "SKYLT",
+        "unit": "bygg",
+        "name": {"sv": "Skyltlov", "en": "Sign permit"},
+        "channels": ["web"],
+        "eservice_level": "transaction",
+        "commitments": [
+            {
+                "key": "beslut",
+                "promise": {
+                    "sv": "Du får beslut om skyltlov inom 5 veckor.",
+                    "en": "You get a decision on a sign permit within 5 weeks.",
+                },
+                "unit": "weeks",
+                "threshold": 5,
+                "target_share": 0.9,
+                "period": "quarter",
+            }
+        ],
+    },
+    {
+        "code": "SERV",
+        "unit": "social",
+        "name": {"sv": "Serveringstillstånd", "en": "Licence to serve alcohol"},
+        "channels": ["web", "letter"],
+        "eservice_level": "interaction",
+        "commitments": [
+            {
+                "key": "beslut",
+                "promise": {
+                    "sv": "Du får beslut om serveringstillstånd inom 8 veckor från komplett ansökan.",
+                    "en": "You get a decision on a licence to serve alcohol within 8 weeks of a complete application.",
+                },
+                "unit": "weeks",
+                "threshold": 8,
+                "target_share": 0.9,
+                "period": "quarter",
+            }
+        ],
+    },
+    {
+        "code": "BRAND",
+        "unit": "teknik",
+        "name": {"sv": "Tillstånd för brandfarliga varor", "en": "Permit for flammable goods"},
+        "channels": ["web"],
+        "eservice_level": "interaction",
+        "commitments": [
+            {
+                "key": "beslut",
+                "promise": {
+                    "sv": "Du får beslut inom 20 arbetsdagar.",
+                    "en": "You get a decision within 20 working days.",
+                },
+                "unit": "working_days",
+                "threshold": 20,
+                "target_share": 0.9,
+                "period": "quarter",
+            }
+        ],
+    },
+]
+CATALOGUE["services"].extend(MORE_SERVICES)
+
+# Authorities outside the municipality that the service packages need.
+PARTNERS: list[dict[str, Any]] = [
+    {
+        "slug": "lansstyrelsen-exempellan",
+        "name_sv": "Länsstyrelsen i Exempellän",
+        "name_en": "County Administrative Board of Exempellän",
+        "kind": "agency",
+        "catalogue": {
+            "services": [
+                {
+                    "code": "MILJO",
+                    "name": {
+                        "sv": "Tillstånd för miljöfarlig verksamhet",
+                        "en": "Environmental permit",
+                    },
+                    "channels": ["web", "letter"],
+                    "eservice_level": "interaction",
+                    "commitments": [
+                        {
+                            "key": "beslut",
+                            "promise": {
+                                "sv": "Du får beslut om tillstånd inom 39 veckor från komplett ansökan.",
+                                "en": "You get a decision within 39 weeks of a complete application.",
+                            },
+                            "unit": "weeks",
+                            "threshold": 39,
+                            "target_share": 0.8,
+                            "period": "year",
+                        }
+                    ],
+                }
+            ]
+        },
+    },
+    {
+        "slug": "bolagsverket",
+        "name_sv": "Bolagsverket",
+        "name_en": "Swedish Companies Registration Office",
+        "kind": "agency",
+        "catalogue": {
+            "services": [
+                {
+                    "code": "AB",
+                    "name": {
+                        "sv": "Registrering av aktiebolag",
+                        "en": "Registration of a limited company",
+                    },
+                    "channels": ["web"],
+                    "eservice_level": "integration",
+                    "commitments": [
+                        {
+                            "key": "registrering",
+                            "promise": {
+                                "sv": "Vi registrerar ditt aktiebolag inom 5 arbetsdagar.",
+                                "en": "We register your limited company within 5 working days.",
+                            },
+                            "unit": "working_days",
+                            "threshold": 5,
+                            "target_share": 0.9,
+                            "period": "month",
+                        }
+                    ],
+                }
+            ]
+        },
+    },
+]
+
 # service code: (cases per year, typical handling days, extra days in July)
-PROFILE = {"BYGG": (900, 45, 25), "LIVS": (150, 7, 8), "EPOST": (6000, 1, 3)}
+PROFILE = {
+    "BYGG": (900, 45, 25),
+    "LIVS": (150, 7, 8),
+    "EPOST": (6000, 1, 3),
+    "SKYLT": (120, 20, 10),
+    "SERV": (40, 40, 14),
+    "BRAND": (30, 18, 10),
+    "MILJO": (25, 200, 20),
+    "AB": (5000, 3, 2),
+}
+
+PACKAGES: list[dict[str, Any]] = [
+    {
+        "slug": "oppna-restaurang",
+        "name": ("Öppna restaurang", "Open a restaurant"),
+        "description": (
+            "Det här behöver du för att öppna en restaurang eller ett kafé.",
+            "What you need to open a restaurant or a café.",
+        ),
+        "questions": [
+            ("bolag", "Startar du ett nytt aktiebolag?", "Are you starting a new limited company?"),
+            ("ombyggnad", "Ska du bygga om lokalen?", "Will you rebuild the premises?"),
+            ("alkohol", "Ska du servera alkohol?", "Will you serve alcohol?"),
+            ("skylt", "Ska du sätta upp en skylt?", "Will you put up a sign?"),
+        ],
+        "steps": [
+            ("bolagsverket", "AB", "bolag"),
+            ("exempelkommun", "BYGG", "ombyggnad"),
+            ("exempelkommun", "LIVS", None),
+            ("exempelkommun", "SERV", "alkohol"),
+            ("exempelkommun", "SKYLT", "skylt"),
+        ],
+    },
+    {
+        "slug": "produktionsanlaggning",
+        "name": ("Bygga en produktionsanläggning", "Build a production plant"),
+        "description": (
+            "Tillstånd för att bygga och driva en industriell produktionsanläggning.",
+            "Permits to build and run an industrial production plant.",
+        ),
+        "questions": [
+            ("bolag", "Startar du ett nytt aktiebolag?", "Are you starting a new limited company?"),
+            (
+                "brandfarligt",
+                "Kommer ni att hantera brandfarliga varor?",
+                "Will you handle flammable goods?",
+            ),
+        ],
+        "steps": [
+            ("bolagsverket", "AB", "bolag"),
+            ("lansstyrelsen-exempellan", "MILJO", None),
+            ("exempelkommun", "BYGG", None),
+            ("exempelkommun", "BRAND", "brandfarligt"),
+        ],
+    },
+]
 
 
-def generate_csv(today: date, seed: int = 2026) -> str:
+def generate_csv(today: date, codes: list[str], seed: int = 2026) -> str:
     rng = np.random.default_rng(seed)
     start = today - timedelta(days=730)
     lines = ["service_code,case_ref,received_at,completed_at,pauses"]
-    for code, (per_year, typical, summer) in PROFILE.items():
+    for code in codes:
+        per_year, typical, summer = PROFILE[code]
         n = per_year * 2
         day = rng.integers(0, 730, n)
         received = np.datetime64(start) + day.astype("timedelta64[D]")
@@ -119,9 +309,51 @@ def generate_csv(today: date, seed: int = 2026) -> str:
     return "\n".join(lines) + "\n"
 
 
+async def _seed_organisation(org: Organisation, catalogue: dict[str, Any], today: date) -> None:
+    await import_catalogue(org, catalogue)
+    if not await CaseRecord.filter(service__organisation_id=org.id).exists():
+        codes = [s["code"] for s in catalogue["services"]]
+        await import_cases(org, io.StringIO(generate_csv(today, codes)))
+    await recompute_organisation(org, today)
+
+
+async def _seed_packages(owner: Organisation) -> None:
+    for spec in PACKAGES:
+        package, created = await ServicePackage.get_or_create(
+            slug=spec["slug"],
+            defaults={
+                "owner": owner,
+                "name_sv": spec["name"][0],
+                "name_en": spec["name"][1],
+                "description_sv": spec["description"][0],
+                "description_en": spec["description"][1],
+            },
+        )
+        if not created:
+            continue
+        questions = {}
+        for position, (key, sv, en) in enumerate(spec["questions"]):
+            questions[key] = await PackageQuestion.create(
+                package=package, key=key, position=position, text_sv=sv, text_en=en
+            )
+        for position, (slug, code, question) in enumerate(spec["steps"]):
+            service = await Service.get(organisation__slug=slug, code=code)
+            await PackageStep.create(
+                package=package,
+                position=position,
+                service=service,
+                question=questions.get(question) if question else None,
+            )
+
+
 async def seed(org: Organisation, today: date | None = None) -> None:
     today = today or date.today()
-    await import_catalogue(org, CATALOGUE)
-    if not await CaseRecord.filter(service__organisation_id=org.id).exists():
-        await import_cases(org, io.StringIO(generate_csv(today)))
-    await recompute_organisation(org, today)
+    await _seed_organisation(org, CATALOGUE, today)
+    for partner in PARTNERS:
+        other = await Organisation.get_or_none(slug=partner["slug"])
+        if other is None:
+            other = await create_organisation(
+                partner["slug"], partner["name_sv"], partner["name_en"], "SE", partner["kind"]
+            )
+        await _seed_organisation(other, partner["catalogue"], today)
+    await _seed_packages(org)

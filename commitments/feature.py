@@ -22,6 +22,7 @@ feature = Feature(
     name="commitments",
     routes=routes,
     organisation_links=(NavItem(_("Service commitments"), "commitments:catalogue"),),
+    public_nav=(NavItem(_("Permit guide"), "commitments:packages"),),
     staff_nav=(
         NavItem(
             _("Service commitments"),

@@ -183,3 +183,99 @@ class ClosedDay(Model):
         table = "commitments_closed_day"
         unique_together = (("organisation", "day"),)
         ordering = ["day"]
+
+
+class CommitmentSummary(Model):
+    """Measured times of a commitment over the last twelve months, for the permit guide.
+    Written by the same recompute as the period figures."""
+
+    commitment: fields.OneToOneRelation[Commitment] = fields.OneToOneField(
+        "commitments.Commitment",
+        related_name="summary",
+        on_delete=fields.CASCADE,
+        primary_key=True,
+    )
+    commitment_id: int
+    cases = fields.IntField()
+    median_elapsed = fields.FloatField(null=True)
+    p90_elapsed = fields.FloatField(null=True)
+    computed_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "commitments_summary"
+
+
+class ServicePackage(Model):
+    """A service package (servicehelhet) spanning the services of several organisations."""
+
+    # For example "Open a restaurant": the guide asks its questions and lists its steps.
+
+    id = fields.IntField(primary_key=True)
+    slug = fields.CharField(max_length=64, unique=True)
+    owner: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
+        "core.Organisation", related_name="service_packages", on_delete=fields.CASCADE
+    )
+    owner_id: int
+    name_sv = fields.CharField(max_length=200)
+    name_en = fields.CharField(max_length=200)
+    description_sv = fields.TextField(default="")
+    description_en = fields.TextField(default="")
+    published = fields.BooleanField(default=True)
+
+    questions: fields.ReverseRelation[PackageQuestion]
+    steps: fields.ReverseRelation[PackageStep]
+
+    class Meta:
+        table = "commitments_package"
+        ordering = ["name_sv"]
+
+    def name(self, language: str) -> str:
+        return self.name_en if language == "en" and self.name_en else self.name_sv
+
+
+class PackageQuestion(Model):
+    """A yes or no question that decides whether some steps of a package apply."""
+
+    id = fields.IntField(primary_key=True)
+    package: fields.ForeignKeyRelation[ServicePackage] = fields.ForeignKeyField(
+        "commitments.ServicePackage", related_name="questions", on_delete=fields.CASCADE
+    )
+    package_id: int
+    key = fields.CharField(max_length=32)
+    position = fields.IntField(default=0)
+    text_sv = fields.CharField(max_length=300)
+    text_en = fields.CharField(max_length=300)
+
+    class Meta:
+        table = "commitments_package_question"
+        unique_together = (("package", "key"),)
+        ordering = ["position"]
+
+    def text(self, language: str) -> str:
+        return self.text_en if language == "en" and self.text_en else self.text_sv
+
+
+class PackageStep(Model):
+    """One service in a package, in order, that applies always or when its question is yes."""
+
+    id = fields.IntField(primary_key=True)
+    package: fields.ForeignKeyRelation[ServicePackage] = fields.ForeignKeyField(
+        "commitments.ServicePackage", related_name="steps", on_delete=fields.CASCADE
+    )
+    package_id: int
+    position = fields.IntField(default=0)
+    service: fields.ForeignKeyRelation[Service] = fields.ForeignKeyField(
+        "commitments.Service", related_name="package_steps", on_delete=fields.CASCADE
+    )
+    service_id: int
+    question: fields.ForeignKeyNullableRelation[PackageQuestion] = fields.ForeignKeyField(
+        "commitments.PackageQuestion",
+        related_name="steps",
+        null=True,
+        on_delete=fields.SET_NULL,
+    )
+    question_id: int | None
+
+    class Meta:
+        table = "commitments_package_step"
+        ordering = ["position"]

@@ -11,12 +11,13 @@ from tortoise import connections
 from tortoise.transactions import in_transaction
 
 from commitments.clock import ClockUnit, Pauses, WorkCalendar, calendar_for, deadline
-from commitments.fulfilment import Cases, PeriodResult, Terms, measure
+from commitments.fulfilment import Cases, PeriodResult, Terms, elapsed_in_unit, measure
 from commitments.imports import TIME_ZONES
 from commitments.localtime import to_local
 from commitments.models import (
     ClosedDay,
     Commitment,
+    CommitmentSummary,
     CommitmentVersion,
     FulfilmentPeriod,
     Service,
@@ -99,13 +100,31 @@ async def recompute_service(service: Service, organisation: Organisation, today:
             continue
         results = {v.id: measure(calendar, terms_of(v), cases, today) for v in versions}
         chosen = _choose(versions, results)
+        summary = last_year_summary(calendar, terms_of(versions[-1]), cases, today)
         async with in_transaction():
             await FulfilmentPeriod.filter(version__commitment_id=commitment.id).delete()
             await FulfilmentPeriod.bulk_create(
                 [FulfilmentPeriod(version_id=vid, **asdict(r)) for vid, r in chosen]
             )
+            await CommitmentSummary.update_or_create(commitment_id=commitment.id, defaults=summary)
         written += len(chosen)
     return written
+
+
+def last_year_summary(
+    calendar: WorkCalendar, terms: Terms, cases: Cases, today: date
+) -> dict[str, float | int | None]:
+    """Median and 90th percentile time of the cases completed in the last 365 days."""
+    since = np.datetime64(today, "D") - np.timedelta64(365, "D")
+    recent = ~np.isnat(cases.completed) & (cases.completed_day >= since)
+    elapsed = elapsed_in_unit(calendar, terms, cases)[recent]
+    if not len(elapsed):
+        return {"cases": 0, "median_elapsed": None, "p90_elapsed": None}
+    return {
+        "cases": int(len(elapsed)),
+        "median_elapsed": float(np.median(elapsed)),
+        "p90_elapsed": float(np.percentile(elapsed, 90)),
+    }
 
 
 def _choose(

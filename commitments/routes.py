@@ -3,7 +3,7 @@ from starlette.routing import Route
 from commitments import views
 
 routes = [
-    # Staff pages first: "manage" is a reserved organisation slug.
+    # Before the organisation pages: "manage" and "packages" are reserved slugs.
     Route("/manage/", views.manage, name="manage"),
     Route("/manage/at-risk", views.at_risk, name="at_risk"),
     Route("/manage/closed-days", views.closed_days, methods=["GET", "POST"], name="closed_days"),
@@ -15,6 +15,8 @@ routes = [
     ),
     Route("/manage/upload", views.upload, methods=["GET", "POST"], name="upload"),
     Route("/manage/upload/confirm", views.upload_confirm, methods=["POST"], name="upload_confirm"),
+    Route("/packages/", views.packages, name="packages"),
+    Route("/packages/{slug}", views.guide, name="guide"),
     Route("/{org}/", views.catalogue, name="catalogue"),
     Route("/{org}/{id:int}", views.detail, name="detail"),
     Route("/{org}/open-data.json", views.open_data_json, name="open_data_json"),

@@ -15,7 +15,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from commitments import imports, queries
-from commitments.models import ClosedDay, Commitment
+from commitments.models import ClosedDay, Commitment, PackageQuestion, ServicePackage
+from commitments.packages import build_guide, parse_answers
 from commitments.states import PERIOD_LABELS, UNIT_LABELS
 from servicedialog import audit
 from servicedialog.auth import public, requires_role
@@ -255,3 +256,38 @@ async def upload_confirm(request: Request) -> Response:
         rejected=report.rejected,
     )
     return render(request, "commitments/upload_report.html", {"report": report, "periods": rows})
+
+
+# --- service packages and the permit-needs guide (public, no JavaScript) ----------------
+
+
+@public
+async def packages(request: Request) -> Response:
+    listing = await ServicePackage.filter(published=True).select_related("owner")
+    return render(request, "commitments/packages.html", {"packages": listing})
+
+
+@public
+async def guide(request: Request) -> Response:
+    package = await ServicePackage.get_or_none(
+        slug=request.path_params["slug"], published=True
+    ).select_related("owner")
+    if package is None:
+        raise HTTPException(404)
+    questions = list(await PackageQuestion.filter(package_id=package.id).order_by("position"))
+    params = dict(request.query_params)
+    answers = parse_answers(questions, params)
+    result = await build_guide(package, answers) if "answered" in params else None
+    unanswered = [q.key for q in questions if q.key not in answers] if result else []
+    return render(
+        request,
+        "commitments/guide.html",
+        {
+            "package": package,
+            "questions": questions,
+            "answers": answers,
+            "result": result,
+            "unanswered": unanswered,
+            "unit_labels": UNIT_LABELS,
+        },
+    )

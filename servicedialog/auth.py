@@ -100,7 +100,9 @@ async def load_staff_context(session: dict[str, object]) -> StaffContext:
     chosen = session.get("org")
     current = organisations.get(chosen) if isinstance(chosen, int) else None
     if current is None and organisations:
-        current = sorted(organisations.values(), key=lambda o: o.name_sv)[0]
+        # Prefer an organisation the user has a role in (a superuser sees every one).
+        own = sorted((m.organisation for m in memberships), key=lambda o: o.name_sv)
+        current = own[0] if own else sorted(organisations.values(), key=lambda o: o.name_sv)[0]
     roles = frozenset(
         Role(m.role) for m in memberships if current and m.organisation_id == current.id
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import ARTIFACTS, sign_in
 
 PUBLIC_PAGES = [
     ("/", "home"),
@@ -15,6 +15,11 @@ PUBLIC_PAGES = [
     ("/finns-inte", "not-found"),
     ("/commitments/exempelkommun/", "commitments"),
     ("/commitments/exempelkommun/1", "commitment-detail"),
+    ("/commitments/packages/", "packages"),
+    (
+        "/commitments/packages/oppna-restaurang?answered=1&bolag=yes&alkohol=yes&skylt=no",
+        "guide-result",
+    ),
 ]
 
 
@@ -70,6 +75,24 @@ def test_quality_manager_uploads_case_data_and_sees_the_report(page, check_a11y,
     page.get_by_role("button", name="Importera").click()
     assert "1 ärenden importerade, 1 rader avvisade" in page.content()
     check_a11y(page, "qm-upload-report")
+
+
+def test_a_business_uses_the_permit_guide_without_javascript(browser, server):
+    context = browser.new_context(base_url=server, java_script_enabled=False, locale="sv-SE")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.goto("/")
+    page.get_by_role("link", name="Tillståndsguide").click()
+    page.get_by_role("link", name="Öppna restaurang").click()
+    page.get_by_role("group", name="Ska du servera alkohol?").get_by_label("Ja").check()
+    page.get_by_role("group", name="Startar du ett nytt aktiebolag?").get_by_label("Nej").check()
+    page.get_by_role("group", name="Ska du bygga om lokalen?").get_by_label("Nej").check()
+    page.get_by_role("group", name="Ska du sätta upp en skylt?").get_by_label("Nej").check()
+    page.get_by_role("button", name="Visa vilka tillstånd jag behöver").click()
+    steps = page.locator(".guide-steps h3").all_inner_texts()
+    assert steps == ["Registrering av livsmedelsanläggning", "Serveringstillstånd"]
+    page.screenshot(path=str(ARTIFACTS / "guide-no-js.png"), full_page=True)
+    context.close()
 
 
 def test_form_errors_are_announced_and_keep_what_was_typed(page, check_a11y):
