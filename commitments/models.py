@@ -189,11 +189,9 @@ class CommitmentSummary(Model):
     """Measured times of a commitment over the last twelve months, for the permit guide.
     Written by the same recompute as the period figures."""
 
+    id = fields.IntField(primary_key=True)
     commitment: fields.OneToOneRelation[Commitment] = fields.OneToOneField(
-        "commitments.Commitment",
-        related_name="summary",
-        on_delete=fields.CASCADE,
-        primary_key=True,
+        "commitments.Commitment", related_name="summary", on_delete=fields.CASCADE
     )
     commitment_id: int
     cases = fields.IntField()

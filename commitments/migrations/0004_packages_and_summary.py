@@ -12,13 +12,14 @@ class Migration(migrations.Migration):
         ops.CreateModel(
             name='CommitmentSummary',
             fields=[
-                ('commitment', fields.OneToOneField('commitments.Commitment', source_field='commitment_id', primary_key=True, db_index=True, db_constraint=True, to_field='id', related_name='summary', on_delete=OnDelete.CASCADE)),
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('commitment', fields.OneToOneField('commitments.Commitment', source_field='commitment_id', db_constraint=True, to_field='id', related_name='summary', on_delete=OnDelete.CASCADE)),
                 ('cases', fields.IntField()),
                 ('median_elapsed', fields.FloatField(null=True)),
                 ('p90_elapsed', fields.FloatField(null=True)),
                 ('computed_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
             ],
-            options={'table': 'commitments_summary', 'app': 'commitments', 'pk_attr': 'commitment_id', 'table_description': 'Measured times of a commitment over the last twelve months, for the permit guide.'},
+            options={'table': 'commitments_summary', 'app': 'commitments', 'pk_attr': 'id', 'table_description': 'Measured times of a commitment over the last twelve months, for the permit guide.'},
             bases=['Model'],
         ),
         ops.CreateModel(
