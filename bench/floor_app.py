@@ -15,6 +15,8 @@ Serve with: ``uvicorn bench.floor_app:app --workers 2 --no-access-log`` (cwd: th
 
 from __future__ import annotations
 
+import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -77,8 +79,10 @@ class Organisation:
         return self.name_en if language == "en" and self.name_en else self.name_sv
 
 
-# The demo's two organisations (servicedialog.demo.ORGANISATIONS), by Swedish name.
-ORGANISATIONS = [
+# The demo's organisations, by Swedish name: load_pages.py reads them from the seeded
+# database and passes them in BENCH_ORGANISATIONS (a JSON list of objects with the fields
+# above); without it, the core demo's two.
+DEFAULT_ORGANISATIONS = [
     Organisation("exempelkommun", "Exempelkommun", "Exempelkommun Municipality", "SE"),
     Organisation(
         "esimerkkikaupunki",
@@ -87,6 +91,15 @@ ORGANISATIONS = [
         "FI",
     ),
 ]
+
+
+def organisations_from(raw: str | None) -> list[Organisation]:
+    if not raw:
+        return DEFAULT_ORGANISATIONS
+    return [Organisation(**fields) for fields in json.loads(raw)]
+
+
+ORGANISATIONS = organisations_from(os.environ.get("BENCH_ORGANISATIONS"))
 
 # What servicedialog.templating._request_context and the environment's globals provide for
 # an anonymous visitor, fixed.

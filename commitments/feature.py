@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from commitments.api import api_routes, openapi_paths
 from commitments.cli import catalogue, fulfilment, import_cases_command
 from commitments.routes import routes
 from servicedialog.features import Feature, NavItem
@@ -21,6 +22,8 @@ async def seed_demo(org: Any) -> None:
 feature = Feature(
     name="commitments",
     routes=routes,
+    api_routes=api_routes,
+    openapi_paths=openapi_paths,
     organisation_links=(NavItem(_("Service commitments"), "commitments:catalogue"),),
     public_nav=(NavItem(_("Permit guide"), "commitments:packages"),),
     staff_nav=(

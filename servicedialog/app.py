@@ -12,13 +12,14 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope, Send
 from tortoise.contrib.starlette import RegisterTortoise
 
-from servicedialog import views
-from servicedialog.auth import StaffMiddleware
+from servicedialog import openapi, views
+from servicedialog.auth import StaffMiddleware, public
 from servicedialog.cache import TTLCache
 from servicedialog.csrf import CSRFMiddleware
 from servicedialog.db import tortoise_config
@@ -82,7 +83,22 @@ def create_app(
         async with RegisterTortoise(app, config=tortoise_config(settings, features)):
             yield
 
-    routes = core_routes() + [
+    async def openapi_json(request: Request) -> Response:
+        return JSONResponse(openapi.document(features, settings.base_url))
+
+    api = Mount(
+        "/api/v1",
+        name="api",
+        routes=[
+            Route("/openapi.json", public(openapi_json), name="openapi"),
+            *[
+                Mount(f"/{f.name}", routes=list(f.api_routes), name=f.name)
+                for f in features
+                if f.api_routes
+            ],
+        ],
+    )
+    routes = [*core_routes(), api] + [
         Mount(f"/{f.name}", routes=list(f.routes), name=f.name) for f in features if f.routes
     ]
 
@@ -101,6 +117,7 @@ def create_app(
                 secret=settings.secret_key,
                 failed=csrf_failed,
                 cookie_secure=settings.secure_cookies,
+                exempt_prefixes=("/api/",),
             ),
             Middleware(
                 SessionMiddleware,

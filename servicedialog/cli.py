@@ -249,6 +249,33 @@ def users_create(
         click.echo(f"user {user.email} already existed; granted role {role} in {org_slug}")
 
 
+@main.group("api-keys")
+def api_keys() -> None:
+    """Manage API keys of organisations."""
+
+
+@api_keys.command("create")
+@click.option("--org", "org_slug", required=True, help="Slug of the organisation.")
+@click.option("--name", required=True, help="What the key is for, e.g. the case system.")
+def api_keys_create(org_slug: str, name: str) -> None:
+    """Create an API key; it is printed once and only its hash is stored."""
+    from servicedialog import audit
+    from servicedialog.apikeys import create_key
+    from servicedialog.models import Organisation
+
+    async def work() -> str:
+        org = await Organisation.get_or_none(slug=org_slug)
+        if org is None:
+            raise click.ClickException(f"no organisation with slug {org_slug!r}")
+        record, key = await create_key(org, name)
+        await audit.record("api_key.created", target=record, organisation=org, via="cli")
+        return key
+
+    key = run_with_db(_settings(), work)
+    click.echo(f"API key for {org_slug} ({name}): {key}")
+    click.echo("It is shown only now; store it safely.")
+
+
 @main.command()
 @click.option("--seed-only", is_flag=True, help="Fill the database and exit without serving.")
 @click.option("--host", default="127.0.0.1", show_default=True)

@@ -8,8 +8,9 @@ with carry known vulnerabilities, so the same design lives here, on the current 
   ``csrftoken`` cookie, signed with SECRET_KEY, when the browser has none yet.
 * A POST, PUT, PATCH or DELETE must carry the same token in the ``csrftoken`` form field
   (the first field of a multipart form, before any file) or the ``X-CSRFToken`` header.
-  Requests authenticated with ``Authorization: Bearer`` (API tokens) are exempt: a browser
-  never adds that header by itself.
+  Requests authenticated with ``Authorization: Bearer`` (API keys) are exempt: a browser
+  never adds that header by itself. So are the paths under ``exempt_prefixes`` (the APIs),
+  whose routes accept no cookie authentication at all.
 """
 
 from __future__ import annotations
@@ -44,9 +45,15 @@ class _FileFirst(Exception):
 
 class CSRFMiddleware:
     def __init__(
-        self, app: ASGIApp, secret: str, failed: Failure, cookie_secure: bool = False
+        self,
+        app: ASGIApp,
+        secret: str,
+        failed: Failure,
+        cookie_secure: bool = False,
+        exempt_prefixes: tuple[str, ...] = (),
     ) -> None:
         self.app = app
+        self.exempt_prefixes = exempt_prefixes
         self.signer = URLSafeSerializer(secret, salt="csrftoken")
         self.failed = failed
         self.cookie_secure = cookie_secure
@@ -87,7 +94,8 @@ class CSRFMiddleware:
                     out.append("set-cookie", f"{COOKIE}={token}; Path=/; SameSite=Lax{secure}")
             await send(message)
 
-        if scope["method"] in SAFE_METHODS or self._exempt(headers):
+        exempt = self._exempt(headers) or scope["path"].startswith(self.exempt_prefixes)
+        if scope["method"] in SAFE_METHODS or exempt:
             await self.app(scope, receive, send_with_cookie)
             return
         submitted, replay = await self._submitted(headers, receive)

@@ -46,6 +46,10 @@ class Feature:
     # Public links shown on each organisation's card; the endpoint takes an `org` slug.
     organisation_links: Sequence[NavItem] = ()
     commands: Sequence[click.Command] = field(default_factory=tuple)
+    # JSON API, mounted under /api/v1/<name>/, and its OpenAPI path items (keys relative to
+    # that mount, e.g. "/services").
+    api_routes: Sequence[BaseRoute] = ()
+    openapi_paths: dict[str, Any] = field(default_factory=dict)
     # Called by `servicedialog demo` with each demo organisation, after the core's seed.
     seed_demo: Callable[[Any], Awaitable[None]] | None = None
 

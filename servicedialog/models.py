@@ -160,3 +160,28 @@ class LoginAttempt(Model):
     class Meta:
         table = "core_login_attempt"
         indexes = (("email", "at"), ("ip", "at"))
+
+
+class ApiKey(Model):
+    """A key for machine clients of one organisation (JSON API, Open311). Only a SHA-256
+    hash is stored; the key itself is shown once, when it is made."""
+
+    id = fields.IntField(primary_key=True)
+    organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
+        "core.Organisation", related_name="api_keys", on_delete=fields.CASCADE
+    )
+    organisation_id: int
+    name = fields.CharField(max_length=100)
+    prefix = fields.CharField(max_length=12)  # shown in lists so people can tell keys apart
+    key_hash = fields.CharField(max_length=64, unique=True)
+    created_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "core.User", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    created_by_id: int | None
+    created_at = fields.DatetimeField(auto_now_add=True)
+    last_used_at = fields.DatetimeField(null=True)
+    revoked_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "core_api_key"
+        ordering = ["-created_at"]

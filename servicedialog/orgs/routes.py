@@ -12,4 +12,8 @@ routes = [
     Route("/users/new", views.user_new, methods=["GET", "POST"], name="user_new"),
     Route("/users/{id:int}", views.user_edit, methods=["GET", "POST"], name="user_edit"),
     Route("/audit", views.audit_log, name="audit"),
+    Route("/api-keys", views.api_keys, methods=["GET", "POST"], name="api_keys"),
+    Route(
+        "/api-keys/{id:int}/revoke", views.api_key_revoke, methods=["POST"], name="api_key_revoke"
+    ),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -11,10 +12,11 @@ from tortoise.expressions import Q
 from tortoise.functions import Count
 
 from servicedialog import audit
+from servicedialog.apikeys import create_key
 from servicedialog.auth import requires_role
 from servicedialog.forms import Form, done, invalid, read_form, render
 from servicedialog.i18n import lazy as _
-from servicedialog.models import AuditEvent, Membership, Organisation, Unit, User
+from servicedialog.models import ApiKey, AuditEvent, Membership, Organisation, Unit, User
 from servicedialog.orgs import services
 from servicedialog.orgs.forms import MemberInput, member_input, organisation_input, unit_input
 from servicedialog.orgs.queries import organisations_changed
@@ -234,6 +236,41 @@ async def user_edit(request: Request) -> Response:
         active=user.is_active,
     )
     return done(request, request.app.url_path_for("admin:users"), _("The user is saved."))
+
+
+@admin_only
+async def api_keys(request: Request) -> Response:
+    org = _org(request)
+    form = Form({})
+    if request.method == "POST":
+        form = await read_form(request)
+        name = form.require("name", 100)
+        if form.ok:
+            record, key = await create_key(org, name, request.state.user)
+            await audit.record(
+                "api_key.created", request=request, target=record, organisation=org, name=name
+            )
+            return render(request, "orgs/api_key_created.html", {"record": record, "key": key})
+    listing = await ApiKey.filter(organisation_id=org.id).order_by("-created_at")
+    return render(
+        request,
+        "orgs/api_keys.html",
+        {"form": form, "keys": listing},
+        status_code=400 if form.errors else 200,
+    )
+
+
+@admin_only
+async def api_key_revoke(request: Request) -> Response:
+    org = _org(request)
+    record = await ApiKey.get_or_none(id=request.path_params["id"], organisation_id=org.id)
+    if record is None:
+        raise HTTPException(404)
+    if record.revoked_at is None:
+        record.revoked_at = datetime.now(UTC)
+        await record.save(update_fields=["revoked_at"])
+        await audit.record("api_key.revoked", request=request, target=record, organisation=org)
+    return done(request, request.app.url_path_for("admin:api_keys"), _("The key is revoked."))
 
 
 @admin_only

@@ -41,6 +41,7 @@ def test_admin_pages_are_accessible_and_work(page, check_a11y):
         ("/admin/organisations", "organisations"),
         ("/account/password", "password"),
         ("/admin/organisation", "organisation-edit"),
+        ("/admin/api-keys", "api-keys"),
         ("/commitments/manage/", "commitments-manage"),
         ("/commitments/manage/at-risk", "commitments-deadlines"),
         ("/commitments/manage/closed-days", "commitments-closed-days"),

@@ -41,8 +41,21 @@ def test_every_route_is_declared_public_or_protected():
         for path, route in ROUTES
         if not getattr(route.endpoint, "public", False)
         and not hasattr(route.endpoint, "required_roles")
+        and not getattr(route.endpoint, "requires_api_key", False)
     ]
     assert undeclared == []
+
+
+API_ROUTES = [(p, r) for p, r in ROUTES if getattr(r.endpoint, "requires_api_key", False)]
+
+
+@pytest.mark.parametrize("path,route", API_ROUTES, ids=[p for p, _ in API_ROUTES])
+def test_api_routes_refuse_requests_without_a_valid_key(client, path, route):
+    for method in sorted(route.methods - {"HEAD"}):
+        for headers in ({}, {"Authorization": "Bearer sd_not-a-real-key"}):
+            response = client.request(method, concrete(path), headers=headers)
+            assert response.status_code == 401, (method, path)
+            assert response.json()["error"] == 401
 
 
 def test_there_are_protected_routes_to_check():
