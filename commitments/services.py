@@ -9,7 +9,7 @@ twice changes nothing; a changed term makes a new version and keeps the old one.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -213,7 +213,7 @@ SERVICE_FIELDS = (
 )
 
 
-def _terms_of(version: CommitmentVersion) -> Terms:
+def terms_of_version(version: CommitmentVersion) -> Terms:
     values = {name: getattr(version, name) for name in Terms.__dataclass_fields__}
     values["unit"], values["period"], values["kind"] = (
         str(version.unit.value),
@@ -268,24 +268,53 @@ async def _upsert_commitment(
         service=service, key=key, defaults={"status": CommitmentStatus.PUBLISHED}
     )
     report.commitments_created += int(created)
+    report.versions_created += int(await change_terms(commitment, terms) is not None)
+    await set_status(commitment, CommitmentStatus.PUBLISHED)
+
+
+def _comparable(terms: Terms) -> Terms:
+    """Dates of validity say when terms apply; they are not terms of their own."""
+    return replace(terms, valid_from=None, valid_to=None)
+
+
+async def change_terms(commitment: Commitment, terms: Terms) -> CommitmentVersion | None:
+    """A new version when ``terms`` differ from the current ones (None when they do not).
+    Earlier versions stay, with the periods measured under them."""
     latest = (
         await CommitmentVersion.filter(commitment_id=commitment.id).order_by("-version").first()
     )
-    if latest is not None and _terms_of(latest) == terms:
-        if commitment.status != CommitmentStatus.PUBLISHED:
-            commitment.status = CommitmentStatus.PUBLISHED
-            await commitment.save(update_fields=["status"])
-        return
+    if latest is not None and _comparable(terms_of_version(latest)) == _comparable(terms):
+        return None
     values = asdict(terms)
     if latest is not None and terms.valid_from is None:
         values["valid_from"] = date.today()
-    await CommitmentVersion.create(
+    return await CommitmentVersion.create(
         commitment=commitment, version=(latest.version + 1) if latest else 1, **values
     )
-    report.versions_created += 1
-    if commitment.status != CommitmentStatus.PUBLISHED:
-        commitment.status = CommitmentStatus.PUBLISHED
-        await commitment.save(update_fields=["status"])
+
+
+async def set_status(commitment: Commitment, status: CommitmentStatus) -> bool:
+    if commitment.status == status:
+        return False
+    commitment.status = status
+    await commitment.save(update_fields=["status"])
+    return True
+
+
+async def save_service(
+    organisation: Organisation, spec: ServiceSpec, unit: Unit | None, service: Service | None
+) -> Service:
+    """Create a service, or update ``service``; its code stays what it was."""
+    values = {name: getattr(spec, name) for name in SERVICE_FIELDS}
+    if service is None:
+        if await Service.exists(organisation_id=organisation.id, code=spec.code):
+            raise CatalogueError("code")
+        return await Service.create(organisation=organisation, code=spec.code, unit=unit, **values)
+    for name, value in values.items():
+        setattr(service, name, value)
+    service.unit = unit
+    await service.save()
+    return service
 
 
 async def export_catalogue(organisation: Organisation) -> dict[str, Any]:
@@ -301,7 +330,7 @@ async def export_catalogue(organisation: Organisation) -> dict[str, Any]:
                 .first()
             )
             if latest is not None:
-                commitments.append(_terms_json(commitment.key, _terms_of(latest)))
+                commitments.append(_terms_json(commitment.key, terms_of_version(latest)))
         out.append(_service_json(service, commitments))
     return {"services": out}
 

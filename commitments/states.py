@@ -56,3 +56,18 @@ UNIT_LABELS = {
     "weeks": _("weeks"),
     "hours": _("hours"),
 }
+
+CHANNEL_LABELS = {
+    Channel.WEB: _("Web"),
+    Channel.PHONE: _("Phone"),
+    Channel.VISIT: _("Visit"),
+    Channel.EMAIL: _("E-mail"),
+    Channel.LETTER: _("Letter"),
+}
+
+ESERVICE_LABELS = {
+    EServiceLevel.INFORMATION: _("Information"),
+    EServiceLevel.INTERACTION: _("Interaction"),
+    EServiceLevel.TRANSACTION: _("Transaction"),
+    EServiceLevel.INTEGRATION: _("Integration"),
+}

@@ -8,6 +8,7 @@ import re
 import secrets
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
@@ -15,14 +16,36 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from commitments import imports, queries
-from commitments.models import ClosedDay, Commitment, PackageQuestion, ServicePackage
+from commitments.forms import service_input, terms_input, terms_values
+from commitments.models import (
+    ClosedDay,
+    Commitment,
+    CommitmentVersion,
+    PackageQuestion,
+    Service,
+    ServicePackage,
+)
 from commitments.packages import build_guide, parse_answers
-from commitments.states import PERIOD_LABELS, UNIT_LABELS
+from commitments.services import (
+    CatalogueError,
+    change_terms,
+    save_service,
+    set_status,
+    terms_of_version,
+)
+from commitments.states import (
+    CHANNEL_LABELS,
+    ESERVICE_LABELS,
+    PERIOD_LABELS,
+    STATUS_LABELS,
+    UNIT_LABELS,
+    CommitmentStatus,
+)
 from servicedialog import audit
 from servicedialog.auth import public, requires_role
 from servicedialog.forms import Form, done, invalid, read_form, render
 from servicedialog.i18n import lazy as _
-from servicedialog.models import Organisation
+from servicedialog.models import Organisation, Unit
 from servicedialog.roles import Role
 
 OPEN_DATA_COLUMNS = (
@@ -290,4 +313,207 @@ async def guide(request: Request) -> Response:
             "unanswered": unanswered,
             "unit_labels": UNIT_LABELS,
         },
+    )
+
+
+# --- managing services and commitments (quality managers) -------------------------------
+
+UNIT_CHOICES = (
+    ("working_days", _("working days")),
+    ("calendar_days", _("days")),
+    ("weeks", _("weeks")),
+    ("hours", _("hours")),
+)
+
+
+async def _service_context(org: Organisation) -> dict[str, Any]:
+    return {
+        "units": await Unit.filter(organisation_id=org.id).order_by("name_sv"),
+        "channel_labels": CHANNEL_LABELS,
+        "level_labels": ESERVICE_LABELS,
+    }
+
+
+@managers
+async def services_list(request: Request) -> Response:
+    org = _current_org(request)
+    context = await _service_context(org)
+    form = Form({"eservice_level": "information"})
+    selected: set[str] = set()
+    if request.method == "POST":
+        async with request.form() as data:
+            form = Form.from_formdata(data)
+            selected = {str(v) for v in data.getlist("channels")}
+        spec = service_input(form, sorted(selected))
+        unit = next((u for u in context["units"] if u.code == spec.unit_code), None)
+        if form.ok:
+            try:
+                service = await save_service(org, spec, unit, None)
+            except CatalogueError:
+                form.error("code", _("A service with this code already exists."))
+            else:
+                await audit.record(
+                    "service.created", request=request, target=service, organisation=org
+                )
+                return done(
+                    request,
+                    request.app.url_path_for("commitments:service", id=service.id),
+                    _("The service is created."),
+                )
+    services = await Service.filter(organisation_id=org.id).select_related("unit").order_by("code")
+    return render(
+        request,
+        "commitments/services.html",
+        {**context, "form": form, "services": services, "selected_channels": selected},
+        status_code=400 if form.errors else 200,
+    )
+
+
+async def _service_of(request: Request) -> Service:
+    service = await Service.get_or_none(
+        id=request.path_params["id"], organisation_id=_current_org(request).id
+    ).select_related("unit")
+    if service is None:
+        raise HTTPException(404)
+    return service
+
+
+@managers
+async def service_detail(request: Request) -> Response:
+    """Edit the service, see its commitments, and add a new one (as a draft)."""
+    org = _current_org(request)
+    service = await _service_of(request)
+    context = await _service_context(org)
+    commitments = await Commitment.filter(service_id=service.id).order_by("key")
+    versions = {
+        v.commitment_id: v
+        for v in await CommitmentVersion.filter(commitment__service_id=service.id).order_by(
+            "version"
+        )
+    }
+    terms_form = Form(
+        {"unit": "working_days", "period": "month", "kind": "timeliness", "target_percent": "90"}
+    )
+    return render(
+        request,
+        "commitments/service.html",
+        {
+            **context,
+            "service": service,
+            "commitments": commitments,
+            "versions": versions,
+            "form": Form({}),
+            "terms_form": terms_form,
+            "unit_choices": UNIT_CHOICES,
+            "status_labels": STATUS_LABELS,
+            "period_labels": PERIOD_LABELS,
+        },
+    )
+
+
+@managers
+async def commitment_new(request: Request) -> Response:
+    org = _current_org(request)
+    service = await _service_of(request)
+    form = await read_form(request)
+    terms = terms_input(form)
+    if not form.ok:
+        context = await _service_context(org)
+        return invalid(
+            request,
+            "commitments/service.html",
+            Form({}),
+            **context,
+            service=service,
+            terms_form=form,
+            unit_choices=UNIT_CHOICES,
+            commitments=await Commitment.filter(service_id=service.id),
+            versions={},
+            status_labels=STATUS_LABELS,
+            period_labels=PERIOD_LABELS,
+        )
+    key = f"c{await Commitment.filter(service_id=service.id).count() + 1}"
+    commitment = await Commitment.create(service=service, key=key, owner=request.state.user)
+    await change_terms(commitment, terms)
+    await audit.record("commitment.created", request=request, target=commitment, organisation=org)
+    return done(
+        request,
+        request.app.url_path_for("commitments:commitment", id=commitment.id),
+        _("The commitment is saved as a draft. Publish it when it is ready."),
+    )
+
+
+async def _commitment_of(request: Request) -> Commitment:
+    commitment = await Commitment.get_or_none(
+        id=request.path_params["id"], service__organisation_id=_current_org(request).id
+    ).select_related("service")
+    if commitment is None:
+        raise HTTPException(404)
+    return commitment
+
+
+@managers
+async def commitment_detail(request: Request) -> Response:
+    org = _current_org(request)
+    commitment = await _commitment_of(request)
+    versions = list(await CommitmentVersion.filter(commitment_id=commitment.id).order_by("version"))
+    form = Form(terms_values(terms_of_version(versions[-1])))
+    if request.method == "POST":
+        form = await read_form(request)
+        terms = terms_input(form)
+        if form.ok:
+            version = await change_terms(commitment, terms)
+            if version is not None:
+                await audit.record(
+                    "commitment.version_created",
+                    request=request,
+                    target=commitment,
+                    organisation=org,
+                    version=version.version,
+                )
+                await queries.recompute_organisation(org)
+            message = (
+                _("A new version is saved; the earlier one is kept.")
+                if version
+                else _("Nothing was changed.")
+            )
+            return done(request, request.url.path, message)
+    return render(
+        request,
+        "commitments/commitment.html",
+        {
+            "commitment": commitment,
+            "versions": versions,
+            "form": form,
+            "unit_choices": UNIT_CHOICES,
+            "status_labels": STATUS_LABELS,
+            "period_labels": PERIOD_LABELS,
+            "org": org,
+        },
+        status_code=400 if form.errors else 200,
+    )
+
+
+@managers
+async def commitment_status(request: Request) -> Response:
+    org = _current_org(request)
+    commitment = await _commitment_of(request)
+    form = await read_form(request)
+    allowed = {
+        CommitmentStatus.DRAFT: {CommitmentStatus.PUBLISHED},
+        CommitmentStatus.PUBLISHED: {CommitmentStatus.RETIRED},
+        CommitmentStatus.RETIRED: {CommitmentStatus.PUBLISHED},
+    }
+    target = form.get("status")
+    if target not in {s.value for s in allowed[CommitmentStatus(commitment.status)]}:
+        raise HTTPException(400)
+    await set_status(commitment, CommitmentStatus(target))
+    await audit.record(
+        "commitment.status", request=request, target=commitment, organisation=org, status=target
+    )
+    await queries.recompute_organisation(org)
+    return done(
+        request,
+        request.app.url_path_for("commitments:commitment", id=commitment.id),
+        _("The status is changed."),
     )

@@ -46,6 +46,9 @@ def test_admin_pages_are_accessible_and_work(page, check_a11y):
         ("/commitments/manage/at-risk", "commitments-deadlines"),
         ("/commitments/manage/closed-days", "commitments-closed-days"),
         ("/commitments/manage/upload", "commitments-upload"),
+        ("/commitments/manage/services", "commitments-services"),
+        ("/commitments/manage/services/1", "commitments-service"),
+        ("/commitments/manage/commitments/1", "commitments-commitment"),
     ]:
         page.goto(path)
         check_a11y(page, f"admin-{name}")
