@@ -13,6 +13,7 @@ from starlette.routing import Route
 
 from commitments import imports, queries
 from commitments.services import CatalogueError, export_catalogue, import_catalogue
+from commitments.views import recompute
 from servicedialog import audit
 from servicedialog.apikeys import requires_api_key
 from servicedialog.models import Organisation
@@ -92,7 +93,7 @@ async def post_cases(request: Request) -> Response:
     org = _org(request)
     report = await imports.import_cases(org, _csv_lines(items))
     if report.imported:
-        await queries.recompute_organisation(org)
+        await recompute(request, org)
     await audit.record(
         "cases.imported",
         request=request,

@@ -174,18 +174,23 @@ async def published_commitments(
     latest_versions: dict[int, CommitmentVersion] = {}
     for version in await CommitmentVersion.filter(commitment_id__in=ids).order_by("version"):
         latest_versions[version.commitment_id] = version
-    latest_periods: dict[int, FulfilmentPeriod] = {}
-    periods = (
+    # Pick the latest finished period of each commitment from light rows, then load only
+    # those (the history of 50 commitments is over a thousand rows).
+    chosen: dict[int, int] = {}
+    ended: dict[int, bool] = {}
+    rows = (
         await FulfilmentPeriod.filter(version__commitment_id__in=ids)
-        .select_related("version")
         .order_by("period_start")
+        .values_list("id", "version__commitment_id", "period_end")
     )
-    for period in periods:
-        current = latest_periods.get(period.version.commitment_id)
-        if current is None or period.period_end < today:
-            latest_periods[period.version.commitment_id] = period
+    for period_id, commitment_id, period_end in rows:
+        if commitment_id not in chosen or period_end < today or not ended[commitment_id]:
+            chosen[commitment_id] = period_id
+            ended[commitment_id] = period_end < today
+    latest_periods = {p.id: p for p in await FulfilmentPeriod.filter(id__in=list(chosen.values()))}
+    latest = {cid: latest_periods[pid] for cid, pid in chosen.items()}
     return [
-        PublishedCommitment(c, c.service, latest_versions[c.id], latest_periods.get(c.id))
+        PublishedCommitment(c, c.service, latest_versions[c.id], latest.get(c.id))
         for c in commitments
         if c.id in latest_versions
     ]

@@ -66,6 +66,37 @@ OPEN_DATA_COLUMNS = (
 )
 
 
+CATALOGUE_TTL_SECONDS = 60.0
+
+
+def _catalogue_key(org: Organisation) -> str:
+    return f"commitments:catalogue:{org.id}"
+
+
+async def cached_catalogue(
+    request: Request, org: Organisation
+) -> list[queries.PublishedCommitment]:
+    """The public catalogue's data, cached per worker: every visitor reads it, and it
+    changes only when cases are imported or commitments change (which invalidate it here;
+    other workers follow within a minute)."""
+
+    async def load() -> list[queries.PublishedCommitment]:
+        return await queries.published_commitments(org)
+
+    cache = request.app.state.cache
+    items: list[queries.PublishedCommitment] = await cache.get_or_set(
+        _catalogue_key(org), CATALOGUE_TTL_SECONDS, load
+    )
+    return items
+
+
+async def recompute(request: Request, org: Organisation) -> int:
+    """Recompute the organisation's fulfilment and drop this worker's cached catalogue."""
+    rows = await queries.recompute_organisation(org)
+    request.app.state.cache.invalidate(_catalogue_key(org))
+    return rows
+
+
 async def _organisation(request: Request) -> Organisation:
     org = await Organisation.get_or_none(slug=request.path_params["org"])
     if org is None:
@@ -76,7 +107,7 @@ async def _organisation(request: Request) -> Organisation:
 @public
 async def catalogue(request: Request) -> Response:
     org = await _organisation(request)
-    items = await queries.published_commitments(org)
+    items = await cached_catalogue(request, org)
     return render(request, "commitments/catalogue.html", {"org": org, "items": items})
 
 
@@ -178,7 +209,7 @@ async def closed_days(request: Request) -> Response:
             await audit.record(
                 "closed_day.added", request=request, target=closed, organisation=org, day=str(day)
             )
-            await queries.recompute_organisation(org)
+            await recompute(request, org)
             return done(
                 request,
                 request.app.url_path_for("commitments:closed_days"),
@@ -210,7 +241,7 @@ async def closed_day_delete(request: Request) -> Response:
         raise HTTPException(404)
     await closed.delete()
     await audit.record("closed_day.removed", request=request, organisation=org, day=str(closed.day))
-    await queries.recompute_organisation(org)
+    await recompute(request, org)
     return done(
         request,
         request.app.url_path_for("commitments:closed_days"),
@@ -270,7 +301,7 @@ async def upload_confirm(request: Request) -> Response:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         report = await imports.import_cases(org, handle)
     path.unlink(missing_ok=True)
-    rows = await queries.recompute_organisation(org) if report.imported else 0
+    rows = await recompute(request, org) if report.imported else 0
     await audit.record(
         "cases.imported",
         request=request,
@@ -471,7 +502,7 @@ async def commitment_detail(request: Request) -> Response:
                     organisation=org,
                     version=version.version,
                 )
-                await queries.recompute_organisation(org)
+                await recompute(request, org)
             message = (
                 _("A new version is saved; the earlier one is kept.")
                 if version
@@ -511,7 +542,7 @@ async def commitment_status(request: Request) -> Response:
     await audit.record(
         "commitment.status", request=request, target=commitment, organisation=org, status=target
     )
-    await queries.recompute_organisation(org)
+    await recompute(request, org)
     return done(
         request,
         request.app.url_path_for("commitments:commitment", id=commitment.id),
