@@ -81,7 +81,13 @@ def export_command(org_slug: str, output: Path | None) -> None:
 @click.command("import-cases")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--org", "org_slug", required=True, help="Slug of the organisation.")
-def import_cases_command(file: Path, org_slug: str) -> None:
+@click.option(
+    "--recompute/--no-recompute",
+    default=True,
+    show_default=True,
+    help="Recompute fulfilment after the import.",
+)
+def import_cases_command(file: Path, org_slug: str, recompute: bool) -> None:
     """Import case records from a CSV FILE (service_code, case_ref, received_at,
     completed_at, pauses). Re-importing a file updates the cases it already holds."""
     from commitments.imports import HeaderError, import_cases
@@ -104,7 +110,7 @@ def import_cases_command(file: Path, org_slug: str) -> None:
         except HeaderError as error:
             raise click.ClickException(f"{file}: {error}") from None
     click.echo(f"imported {report.imported} case(s); rejected {report.rejected} line(s)")
-    if report.imported:
+    if report.imported and recompute:
         rows = _recompute(org_slug)
         click.echo(f"fulfilment recomputed ({rows} period(s))")
     for row_error in report.errors:

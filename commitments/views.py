@@ -70,7 +70,7 @@ CATALOGUE_TTL_SECONDS = 60.0
 
 
 def _catalogue_key(org: Organisation) -> str:
-    return f"commitments:catalogue:{org.id}"
+    return f"commitments:catalogue:{org.id}:"
 
 
 async def cached_catalogue(
@@ -85,7 +85,7 @@ async def cached_catalogue(
 
     cache = request.app.state.cache
     items: list[queries.PublishedCommitment] = await cache.get_or_set(
-        _catalogue_key(org), CATALOGUE_TTL_SECONDS, load
+        _catalogue_key(org) + "data", CATALOGUE_TTL_SECONDS, load
     )
     return items
 
@@ -93,7 +93,7 @@ async def cached_catalogue(
 async def recompute(request: Request, org: Organisation) -> int:
     """Recompute the organisation's fulfilment and drop this worker's cached catalogue."""
     rows = await queries.recompute_organisation(org)
-    request.app.state.cache.invalidate(_catalogue_key(org))
+    request.app.state.cache.invalidate_prefix(_catalogue_key(org))
     return rows
 
 
@@ -107,8 +107,19 @@ async def _organisation(request: Request) -> Organisation:
 @public
 async def catalogue(request: Request) -> Response:
     org = await _organisation(request)
-    items = await cached_catalogue(request, org)
-    return render(request, "commitments/catalogue.html", {"org": org, "items": items})
+
+    async def page() -> bytes:
+        items = await cached_catalogue(request, org)
+        return bytes(
+            render(request, "commitments/catalogue.html", {"org": org, "items": items}).body
+        )
+
+    if request.state.user is not None or request.session.get("_flashes"):
+        return Response(await page(), media_type="text/html")
+    # Anonymous visitors all see the same page per language: keep it rendered.
+    key = f"{_catalogue_key(org)}html:{request.state.language}"
+    body = await request.app.state.cache.get_or_set(key, CATALOGUE_TTL_SECONDS, page)
+    return Response(body, media_type="text/html")
 
 
 @public

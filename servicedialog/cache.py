@@ -31,3 +31,7 @@ class TTLCache:
 
     def invalidate(self, key: str) -> None:
         self._items.pop(key, None)
+
+    def invalidate_prefix(self, prefix: str) -> None:
+        for key in [k for k in self._items if k.startswith(prefix)]:
+            del self._items[key]

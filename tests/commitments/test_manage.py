@@ -122,3 +122,18 @@ def test_a_draft_cannot_jump_to_retired(client, member, org):
         client, f"/commitments/manage/commitments/{commitment.id}/status", {"status": "retired"}
     )
     assert response.status_code == 400
+
+
+def test_anonymous_catalogue_cache_is_refreshed_when_a_commitment_is_published(client, member, org):
+    url = f"/commitments/{org.slug}/"
+    assert "Vi svarar inom 3 arbetsdagar." not in client.get(url).text  # now cached
+    member(Role.QUALITY_MANAGER)
+    service = make_service(client)
+    post_form(client, f"/commitments/manage/services/{service.id}/commitments", TERMS)
+    commitment = run(client, Commitment.get, service_id=service.id)
+    post_form(
+        client, f"/commitments/manage/commitments/{commitment.id}/status", {"status": "published"}
+    )
+    post_form(client, "/logout")
+    client.get("/")  # shows the sign-out message
+    assert "Vi svarar inom 3 arbetsdagar." in client.get(url).text
