@@ -45,3 +45,15 @@ def to_local(utc_seconds: npt.NDArray[np.int64], zone: str) -> npt.NDArray[np.da
     index = np.searchsorted(instants, utc_seconds, side="right") - 1
     local = utc_seconds + offsets[np.clip(index, 0, len(offsets) - 1)]
     return local.astype("datetime64[s]")
+
+
+def from_local(local: npt.NDArray[np.datetime64], zone: str) -> npt.NDArray[np.int64]:
+    """UTC epoch seconds of local wall-clock times (datetime64). In the hour a clock is put
+    back, the first of the two meanings is taken; a time that does not exist (the hour put
+    forward) is read with the offset that follows it."""
+    instants, offsets = offset_table(zone)
+    wall = local.astype("datetime64[s]").astype(np.int64)
+    first = offsets[np.clip(np.searchsorted(instants, wall, side="right") - 1, 0, None)]
+    guess = wall - first
+    second = offsets[np.clip(np.searchsorted(instants, guess, side="right") - 1, 0, None)]
+    return wall - second

@@ -104,3 +104,33 @@ def test_command_line_import_with_report(tmp_path, monkeypatch, client, org, set
     headerless.write_text("a,b\n1,2\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["import-cases", str(headerless), "--org", org.slug])
     assert result.exit_code == 1 and "lacks the column(s)" in result.output
+
+
+def test_fast_and_careful_paths_agree_on_local_times():
+    """Batch parsing (numpy) and row parsing (zoneinfo) give the same UTC instant,
+    outside the two hours a year when the clocks change."""
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    import numpy as np
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from commitments.imports import parse_moment
+    from commitments.localtime import from_local
+
+    tz = ZoneInfo("Europe/Stockholm")
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2027, 12, 31)))
+    def check(moment):
+        moment = moment.replace(microsecond=0)
+        shifted = (moment - timedelta(hours=1)).replace(tzinfo=tz).utcoffset()
+        if shifted != (moment + timedelta(hours=1)).replace(tzinfo=tz).utcoffset():
+            return  # within an hour of a clock change
+        text = moment.isoformat()
+        careful = parse_moment(text, tz).timestamp()
+        fast = int(from_local(np.array([text], dtype="datetime64[s]"), "Europe/Stockholm")[0])
+        assert fast == careful
+
+    check()
