@@ -42,7 +42,7 @@ from commitments.states import (
     CommitmentStatus,
 )
 from servicedialog import audit
-from servicedialog.auth import public, requires_role
+from servicedialog.auth import current_organisation, public, requires_role
 from servicedialog.forms import Form, done, invalid, read_form, render
 from servicedialog.i18n import lazy as _
 from servicedialog.models import Organisation, Unit
@@ -180,21 +180,16 @@ PREVIEW_LINES = 1000
 UPLOAD_TOKEN = re.compile(r"^[0-9a-f]{32}$")
 
 
-def _current_org(request: Request) -> Organisation:
-    org: Organisation = request.state.organisation
-    return org
-
-
 @watchers
 async def manage(request: Request) -> Response:
-    org = _current_org(request)
+    org = current_organisation(request)
     items = await queries.published_commitments(org)
     return render(request, "commitments/manage.html", {"org": org, "items": items})
 
 
 @watchers
 async def at_risk(request: Request) -> Response:
-    org = _current_org(request)
+    org = current_organisation(request)
     raw = request.query_params.get("days", "5")
     days = min(int(raw), 60) if raw.isdigit() else 5
     risky, breached = await queries.open_cases_by_deadline(org, date.today(), days)
@@ -207,7 +202,7 @@ async def at_risk(request: Request) -> Response:
 
 @managers
 async def closed_days(request: Request) -> Response:
-    org = _current_org(request)
+    org = current_organisation(request)
     form = Form({})
     if request.method == "POST":
         form = await read_form(request)
@@ -246,7 +241,7 @@ def _parse_day(form: Form) -> date | None:
 
 @managers
 async def closed_day_delete(request: Request) -> Response:
-    org = _current_org(request)
+    org = current_organisation(request)
     closed = await ClosedDay.get_or_none(id=request.path_params["id"], organisation_id=org.id)
     if closed is None:
         raise HTTPException(404)
@@ -283,7 +278,7 @@ async def upload(request: Request) -> Response:
         with path.open("wb") as target:
             while chunk := await file.read(1 << 20):
                 target.write(chunk)
-    preview = await imports.preview(_current_org(request), path, PREVIEW_LINES)
+    preview = await imports.preview(current_organisation(request), path, PREVIEW_LINES)
     if preview.header_error:
         path.unlink(missing_ok=True)
         form.error(
@@ -308,7 +303,7 @@ async def upload_confirm(request: Request) -> Response:
     path = _upload_path(request, token) if UPLOAD_TOKEN.match(token) else None
     if path is None or not path.exists():
         raise HTTPException(400)
-    org = _current_org(request)
+    org = current_organisation(request)
     with path.open(encoding="utf-8-sig", newline="") as handle:
         report = await imports.import_cases(org, handle)
     path.unlink(missing_ok=True)
@@ -378,7 +373,7 @@ async def _service_context(org: Organisation) -> dict[str, Any]:
 
 @managers
 async def services_list(request: Request) -> Response:
-    org = _current_org(request)
+    org = current_organisation(request)
     context = await _service_context(org)
     form = Form({"eservice_level": "information"})
     selected: set[str] = set()
@@ -413,7 +408,7 @@ async def services_list(request: Request) -> Response:
 
 async def _service_of(request: Request) -> Service:
     service = await Service.get_or_none(
-        id=request.path_params["id"], organisation_id=_current_org(request).id
+        id=request.path_params["id"], organisation_id=current_organisation(request).id
     ).select_related("unit")
     if service is None:
         raise HTTPException(404)
@@ -422,8 +417,8 @@ async def _service_of(request: Request) -> Service:
 
 @managers
 async def service_detail(request: Request) -> Response:
-    """Edit the service, see its commitments, and add a new one (as a draft)."""
-    org = _current_org(request)
+    """The service's commitments, and a form to add a new one (as a draft)."""
+    org = current_organisation(request)
     service = await _service_of(request)
     context = await _service_context(org)
     commitments = await Commitment.filter(service_id=service.id).order_by("key")
@@ -455,7 +450,7 @@ async def service_detail(request: Request) -> Response:
 
 @managers
 async def commitment_new(request: Request) -> Response:
-    org = _current_org(request)
+    org = current_organisation(request)
     service = await _service_of(request)
     form = await read_form(request)
     terms = terms_input(form)
@@ -487,7 +482,7 @@ async def commitment_new(request: Request) -> Response:
 
 async def _commitment_of(request: Request) -> Commitment:
     commitment = await Commitment.get_or_none(
-        id=request.path_params["id"], service__organisation_id=_current_org(request).id
+        id=request.path_params["id"], service__organisation_id=current_organisation(request).id
     ).select_related("service")
     if commitment is None:
         raise HTTPException(404)
@@ -496,7 +491,7 @@ async def _commitment_of(request: Request) -> Commitment:
 
 @managers
 async def commitment_detail(request: Request) -> Response:
-    org = _current_org(request)
+    org = current_organisation(request)
     commitment = await _commitment_of(request)
     versions = list(await CommitmentVersion.filter(commitment_id=commitment.id).order_by("version"))
     form = Form(terms_values(terms_of_version(versions[-1])))
@@ -538,7 +533,7 @@ async def commitment_detail(request: Request) -> Response:
 
 @managers
 async def commitment_status(request: Request) -> Response:
-    org = _current_org(request)
+    org = current_organisation(request)
     commitment = await _commitment_of(request)
     form = await read_form(request)
     allowed = {

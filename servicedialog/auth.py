@@ -131,6 +131,12 @@ class StaffMiddleware:
         await self.app(scope, receive, send)
 
 
+def current_organisation(request: Request) -> Organisation:
+    """The organisation a signed-in staff member is working in (for role-checked routes)."""
+    organisation: Organisation = request.state.organisation
+    return organisation
+
+
 def sign_in(request: Request, user: User) -> None:
     request.session.clear()
     request.session.update(uid=user.id, epoch=user.session_epoch)

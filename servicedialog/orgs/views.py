@@ -13,7 +13,7 @@ from tortoise.functions import Count
 
 from servicedialog import audit
 from servicedialog.apikeys import create_key
-from servicedialog.auth import requires_role
+from servicedialog.auth import current_organisation, requires_role
 from servicedialog.forms import Form, done, invalid, read_form, render
 from servicedialog.i18n import lazy as _
 from servicedialog.models import ApiKey, AuditEvent, Membership, Organisation, Unit, User
@@ -26,14 +26,9 @@ from servicedialog.roles import Role
 admin_only = requires_role(Role.ADMIN)
 
 
-def _org(request: Request) -> Organisation:
-    organisation: Organisation = request.state.organisation
-    return organisation
-
-
 @admin_only
 async def overview(request: Request) -> Response:
-    org = _org(request)
+    org = current_organisation(request)
     counts = {
         "units": await Unit.filter(organisation_id=org.id).count(),
         "users": await User.filter(memberships__organisation_id=org.id).distinct().count(),
@@ -45,7 +40,7 @@ async def overview(request: Request) -> Response:
 @admin_only
 async def organisation_edit(request: Request) -> Response:
     """Administrators rename their organisation; the short name and country stay."""
-    org = _org(request)
+    org = current_organisation(request)
     if request.method == "GET":
         form = Form({"name_sv": org.name_sv, "name_en": org.name_en})
         return render(request, "orgs/organisation_edit.html", {"form": form})
@@ -93,7 +88,7 @@ async def organisations(request: Request) -> Response:
 
 @admin_only
 async def units(request: Request) -> Response:
-    org = _org(request)
+    org = current_organisation(request)
     form = Form({})
     if request.method == "POST":
         form = await read_form(request)
@@ -119,7 +114,7 @@ async def units(request: Request) -> Response:
 
 @admin_only
 async def unit_edit(request: Request) -> Response:
-    org = _org(request)
+    org = current_organisation(request)
     unit = await Unit.get_or_none(id=request.path_params["id"], organisation_id=org.id)
     if unit is None:
         raise HTTPException(404)
@@ -139,7 +134,7 @@ async def unit_edit(request: Request) -> Response:
 
 @admin_only
 async def users(request: Request) -> Response:
-    org = _org(request)
+    org = current_organisation(request)
     memberships = await Membership.filter(organisation_id=org.id).select_related("user", "unit")
     people: dict[int, dict[str, object]] = {}
     for m in memberships:
@@ -168,7 +163,7 @@ async def _read_member_form(
 
 @admin_only
 async def user_new(request: Request) -> Response:
-    org = _org(request)
+    org = current_organisation(request)
     unit_choices = await _unit_choices(org)
     context: dict[str, Any] = {"units": unit_choices, "selected_roles": set()}
     if request.method == "GET":
@@ -206,7 +201,7 @@ async def user_new(request: Request) -> Response:
 
 @admin_only
 async def user_edit(request: Request) -> Response:
-    org = _org(request)
+    org = current_organisation(request)
     user = await User.get_or_none(id=request.path_params["id"])
     memberships = await Membership.filter(user_id=user.id, organisation_id=org.id) if user else []
     if user is None or not memberships:
@@ -240,7 +235,7 @@ async def user_edit(request: Request) -> Response:
 
 @admin_only
 async def api_keys(request: Request) -> Response:
-    org = _org(request)
+    org = current_organisation(request)
     form = Form({})
     if request.method == "POST":
         form = await read_form(request)
@@ -262,7 +257,7 @@ async def api_keys(request: Request) -> Response:
 
 @admin_only
 async def api_key_revoke(request: Request) -> Response:
-    org = _org(request)
+    org = current_organisation(request)
     record = await ApiKey.get_or_none(id=request.path_params["id"], organisation_id=org.id)
     if record is None:
         raise HTTPException(404)
@@ -275,7 +270,7 @@ async def api_key_revoke(request: Request) -> Response:
 
 @admin_only
 async def audit_log(request: Request) -> Response:
-    org = _org(request)
+    org = current_organisation(request)
     members = Membership.filter(organisation_id=org.id).values_list("user_id", flat=True)
     # Events about the organisation, and sign-ins and the like by its members.
     query = AuditEvent.filter(
