@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Awaitable, Callable
-from http.cookies import SimpleCookie
+from typing import Any
 from urllib.parse import parse_qsl
 
 from itsdangerous import BadSignature, URLSafeSerializer
 from python_multipart import FormParser
 from starlette.datastructures import MutableHeaders
+from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 COOKIE = "csrftoken"
@@ -72,26 +73,36 @@ class CSRFMiddleware:
             await self.app(scope, receive, send)
             return
         headers = dict(scope.get("headers", []))
-        cookies = SimpleCookie(headers.get(b"cookie", b"").decode("latin-1"))
-        sent = cookies[COOKIE].value if COOKIE in cookies else None
-        has_cookie = self._valid(sent)
-        token = sent if has_cookie and sent else self.signer.dumps(secrets.token_urlsafe(16))
-        used = False
+        cookie_header = headers.get(b"cookie")
+        sent = cookie_parser(cookie_header.decode("latin-1")).get(COOKIE) if cookie_header else None
+        # Signing and checking cost time on every page, so both wait until a page prints
+        # the token or the request changes something.
+        state: dict[str, Any] = {"used": False, "valid": None, "token": None}
+
+        def valid_cookie() -> bool:
+            if state["valid"] is None:
+                state["valid"] = self._valid(sent)
+            return bool(state["valid"])
 
         def get_token() -> str:
-            nonlocal used
-            used = True
-            return token
+            state["used"] = True
+            if state["token"] is None:
+                state["token"] = (
+                    sent if valid_cookie() else self.signer.dumps(secrets.token_urlsafe(16))
+                )
+            return str(state["token"])
 
         scope["csrftoken"] = get_token
 
         async def send_with_cookie(message: Message) -> None:
-            if message["type"] == "http.response.start" and used:
+            if message["type"] == "http.response.start" and state["used"]:
                 out = MutableHeaders(scope=message)
                 out.add_vary_header("Cookie")
-                if not has_cookie:
+                if not valid_cookie():
                     secure = "; Secure" if self.cookie_secure else ""
-                    out.append("set-cookie", f"{COOKIE}={token}; Path=/; SameSite=Lax{secure}")
+                    out.append(
+                        "set-cookie", f"{COOKIE}={get_token()}; Path=/; SameSite=Lax{secure}"
+                    )
             await send(message)
 
         exempt = self._exempt(headers) or scope["path"].startswith(self.exempt_prefixes)
@@ -99,7 +110,7 @@ class CSRFMiddleware:
             await self.app(scope, receive, send_with_cookie)
             return
         submitted, replay = await self._submitted(headers, receive)
-        if has_cookie and submitted and secrets.compare_digest(submitted, token):
+        if valid_cookie() and submitted and sent and secrets.compare_digest(submitted, sent):
             await self.app(scope, replay, send_with_cookie)
             return
         await self.failed(scope, send_with_cookie)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import secrets
 import time
-import uuid
-from http.cookies import SimpleCookie
 
 from starlette.datastructures import MutableHeaders
+from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from servicedialog.i18n import LANGUAGE_COOKIE, negotiate
@@ -37,9 +37,9 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         nonce = secrets.token_urlsafe(16)
-        request_id = _header(scope, b"x-request-id")[:64] or uuid.uuid4().hex
-        cookies = SimpleCookie(_header(scope, b"cookie"))
-        cookie_lang = cookies[LANGUAGE_COOKIE].value if LANGUAGE_COOKIE in cookies else None
+        request_id = _header(scope, b"x-request-id")[:64] or os.urandom(12).hex()
+        cookie_header = _header(scope, b"cookie")
+        cookie_lang = cookie_parser(cookie_header).get(LANGUAGE_COOKIE) if cookie_header else None
         language = negotiate(cookie_lang, _header(scope, b"accept-language"), self.default_language)
         scope.setdefault("state", {}).update(
             csp_nonce=nonce, request_id=request_id, language=language
@@ -51,11 +51,14 @@ class RequestContextMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                headers = MutableHeaders(scope=message)
-                add_security_headers(headers, nonce)
-                headers["X-Request-ID"] = request_id
-                if "content-language" not in headers:
-                    headers["Content-Language"] = language
+                # Raw byte pairs: the headers are the same on every response but two.
+                message["headers"] = [
+                    *message.get("headers", []),
+                    *CONSTANT_HEADERS,
+                    (b"content-security-policy", content_security_policy(nonce).encode()),
+                    (b"x-request-id", request_id.encode("latin-1")),
+                    (b"content-language", language.encode()),
+                ]
             await send(message)
 
         try:
@@ -93,7 +96,17 @@ def content_security_policy(nonce: str) -> str:
     )
 
 
+CONSTANT_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"strict-origin-when-cross-origin"),
+    (b"x-frame-options", b"DENY"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=(self)"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+]
+
+
 def add_security_headers(headers: MutableHeaders, nonce: str) -> None:
+    """For responses made outside this middleware (the server-error handler)."""
     headers["Content-Security-Policy"] = content_security_policy(nonce)
     headers["X-Content-Type-Options"] = "nosniff"
     headers["Referrer-Policy"] = "strict-origin-when-cross-origin"

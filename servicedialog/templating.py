@@ -40,8 +40,8 @@ def _path_for(context: Any, name: str, /, **params: Any) -> str:
     Memoised per app: the route table never changes after create_app, and Starlette's
     lookup walks every route (the layout alone asks for seven paths per page)."""
     app = context["request"].app
-    key = (name, tuple(sorted(params.items())))
     cache: dict[Any, str] = app.state.path_cache
+    key = (name, tuple(sorted(params.items()))) if params else name
     path = cache.get(key)
     if path is None:
         path = cache[key] = str(app.url_path_for(name, **params))

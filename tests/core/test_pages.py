@@ -148,3 +148,9 @@ def test_cache_expires():
         assert await cache.get_or_set("k", 30, load) == 3
 
     asyncio.run(scenario())
+
+
+def test_the_login_default_target_is_the_staff_home(app):
+    from servicedialog.views import STAFF_HOME
+
+    assert app.url_path_for("staff_home") == STAFF_HOME
