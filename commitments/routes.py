@@ -16,6 +16,12 @@ routes = [
     Route("/manage/services", views.services_list, methods=["GET", "POST"], name="services"),
     Route("/manage/services/{id:int}", views.service_detail, name="service"),
     Route(
+        "/manage/services/{id:int}/edit",
+        views.service_edit,
+        methods=["GET", "POST"],
+        name="service_edit",
+    ),
+    Route(
         "/manage/services/{id:int}/commitments",
         views.commitment_new,
         methods=["POST"],

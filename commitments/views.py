@@ -554,3 +554,57 @@ async def commitment_status(request: Request) -> Response:
         request.app.url_path_for("commitments:commitment", id=commitment.id),
         _("The status is changed."),
     )
+
+
+@managers
+async def service_edit(request: Request) -> Response:
+    """Change a service's names, description, channels, level and unit (not its code)."""
+    org = current_organisation(request)
+    service = await _service_of(request)
+    context = await _service_context(org)
+    if request.method == "GET":
+        form = Form(
+            {
+                "code": service.code,
+                "name_sv": service.name_sv,
+                "name_en": service.name_en,
+                "description_sv": service.description_sv,
+                "description_en": service.description_en,
+                "target_group": service.target_group,
+                "eservice_level": service.eservice_level.value,
+                "unit": service.unit.code if service.unit else "",
+            }
+        )
+        return render(
+            request,
+            "commitments/service_edit.html",
+            {
+                **context,
+                "form": form,
+                "service": service,
+                "selected_channels": set(service.channels),
+            },
+        )
+    async with request.form() as data:
+        form = Form.from_formdata(data)
+        selected = {str(v) for v in data.getlist("channels")}
+    form.values["code"] = service.code  # the code identifies the service in case data
+    spec = service_input(form, sorted(selected))
+    if not form.ok:
+        return invalid(
+            request,
+            "commitments/service_edit.html",
+            form,
+            **context,
+            service=service,
+            selected_channels=selected,
+        )
+    unit = next((u for u in context["units"] if u.code == spec.unit_code), None)
+    await save_service(org, spec, unit, service)
+    await audit.record("service.updated", request=request, target=service, organisation=org)
+    request.app.state.cache.invalidate_prefix(_catalogue_key(org))
+    return done(
+        request,
+        request.app.url_path_for("commitments:service", id=service.id),
+        _("The service is saved."),
+    )

@@ -48,6 +48,7 @@ def test_admin_pages_are_accessible_and_work(page, check_a11y):
         ("/commitments/manage/upload", "commitments-upload"),
         ("/commitments/manage/services", "commitments-services"),
         ("/commitments/manage/services/1", "commitments-service"),
+        ("/commitments/manage/services/1/edit", "commitments-service-edit"),
         ("/commitments/manage/commitments/1", "commitments-commitment"),
     ]:
         page.goto(path)

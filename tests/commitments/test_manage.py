@@ -137,3 +137,34 @@ def test_anonymous_catalogue_cache_is_refreshed_when_a_commitment_is_published(c
     post_form(client, "/logout")
     client.get("/")  # shows the sign-out message
     assert "Vi svarar inom 3 arbetsdagar." in client.get(url).text
+
+
+def test_quality_manager_changes_a_service_but_not_its_code(client, member, org):
+    member(Role.QUALITY_MANAGER)
+    service = make_service(client)
+    page = BeautifulSoup(
+        client.get(f"/commitments/manage/services/{service.id}/edit").text, "html.parser"
+    )
+    assert page.select_one("#field-name_sv")["value"] == "Telefon"
+    assert page.select_one("#field-channels-phone").has_attr("checked")
+    response = post_form(
+        client,
+        f"/commitments/manage/services/{service.id}/edit",
+        {
+            "code": "OTHER",
+            "name_sv": "Telefonsupport",
+            "name_en": "Phone support",
+            "eservice_level": "interaction",
+            "channels": ["phone"],
+        },
+    )
+    assert response.status_code == 303
+    service = run(client, Service.get, id=service.id)
+    assert (service.code, service.name_sv, service.channels) == ("TEL", "Telefonsupport", ["phone"])
+    bad = post_form(
+        client,
+        f"/commitments/manage/services/{service.id}/edit",
+        {"name_sv": "", "name_en": "X", "eservice_level": "interaction"},
+    )
+    assert bad.status_code == 400
+    assert BeautifulSoup(bad.text, "html.parser").select_one("#field-name_en")["value"] == "X"
