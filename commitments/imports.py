@@ -134,21 +134,6 @@ def parse_row(row: dict[str, str], services: dict[str, int], tz: ZoneInfo) -> Ca
     )
 
 
-def read_rows(
-    lines: Iterable[str], services: dict[str, int], tz: ZoneInfo, report: CaseImportReport
-) -> Iterator[CaseRow]:
-    """Row by row: used for the preview and for lines the fast path leaves aside."""
-    reader = csv.DictReader(lines)
-    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        raise HeaderError(f"the header lacks the column(s) {', '.join(missing)}")
-    for row in reader:
-        try:
-            yield parse_row(row, services, tz)
-        except RowProblem as problem:
-            report.reject(RowError(reader.line_num, problem.template, problem.params))
-
-
 SIMPLE_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2})?)?$")
 
 

@@ -355,12 +355,7 @@ async def guide(request: Request) -> Response:
 
 # --- managing services and commitments (quality managers) -------------------------------
 
-UNIT_CHOICES = (
-    ("working_days", _("working days")),
-    ("calendar_days", _("days")),
-    ("weeks", _("weeks")),
-    ("hours", _("hours")),
-)
+UNIT_CHOICES = tuple(UNIT_LABELS.items())
 
 
 async def _service_context(org: Organisation) -> dict[str, Any]:

@@ -108,8 +108,5 @@ CONSTANT_HEADERS = [
 def add_security_headers(headers: MutableHeaders, nonce: str) -> None:
     """For responses made outside this middleware (the server-error handler)."""
     headers["Content-Security-Policy"] = content_security_policy(nonce)
-    headers["X-Content-Type-Options"] = "nosniff"
-    headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
-    headers["X-Frame-Options"] = "DENY"
-    headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(self)"
-    headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    for name, value in CONSTANT_HEADERS:
+        headers[name.decode("latin-1")] = value.decode("latin-1")
