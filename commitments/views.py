@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from commitments import imports, queries
+from commitments.charts import history_figure
 from commitments.forms import service_input, terms_input, terms_values
 from commitments.models import (
     ClosedDay,
@@ -43,6 +44,7 @@ from commitments.states import (
 )
 from servicedialog import audit
 from servicedialog.auth import current_organisation, public, requires_role
+from servicedialog.charts import figure_json
 from servicedialog.forms import Form, done, invalid, read_form, render
 from servicedialog.i18n import lazy as _
 from servicedialog.models import Organisation, Unit
@@ -132,10 +134,14 @@ async def detail(request: Request) -> Response:
         raise HTTPException(404)
     history = await queries.commitment_history(commitment)
     versions = await commitment.versions.all().order_by("version")
+    measured = any(not p.too_few_cases for p in history)
     return render(
         request,
         "commitments/detail.html",
         {
+            "chart": (
+                figure_json(history_figure(history, request.state.language)) if measured else None
+            ),
             "org": org,
             "commitment": commitment,
             "service": commitment.service,

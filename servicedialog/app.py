@@ -18,7 +18,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Scope, Send
 from tortoise.contrib.starlette import RegisterTortoise
 
-from servicedialog import openapi, views
+from servicedialog import charts, openapi, views
 from servicedialog.auth import StaffMiddleware, public
 from servicedialog.cache import TTLCache
 from servicedialog.csrf import CSRFMiddleware
@@ -66,6 +66,7 @@ def core_routes() -> list[BaseRoute]:
         ),
         Route("/account/password", views.password, methods=["GET", "POST"], name="password"),
         Mount("/admin", routes=admin_routes, name="admin"),
+        Route(charts.PLOTLY_JS_PATH, charts.plotly_js, name="plotly_js"),
         Mount("/static", app=CachedStaticFiles(directory=STATIC_DIR), name="static"),
     ]
 

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
 import templates as templates_package
+from servicedialog.charts import PLOTLY_JS_PATH, PLOTLY_MAPLIBRE_CSS_ID
 from servicedialog.i18n import LANGUAGE_NAMES, Formatter, translations
 from servicedialog.roles import ROLE_LABELS
 
@@ -82,6 +83,8 @@ def build_templates() -> Jinja2Templates:
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals["path_for"] = _path_for
     env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
+    env.globals["PLOTLY_JS"] = PLOTLY_JS_PATH
+    env.globals["PLOTLY_MAPLIBRE_CSS_ID"] = PLOTLY_MAPLIBRE_CSS_ID
     env.globals["ROLE_LABELS"] = ROLE_LABELS
     return Jinja2Templates(env=env, context_processors=[_request_context])
 
