@@ -59,4 +59,5 @@ async def plotly_js(request: Request) -> Response:
 
 def figure_json(figure: Any) -> str:
     """A figure as JSON that is safe inside ``<script type="application/json">``."""
-    return figure.to_json().replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    text: str = figure.to_json()
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
