@@ -16,12 +16,15 @@ Rules (see ../shared/docs/PRODUCT.md, "Domain rules"):
   the working days paused before it. A pause that starts after the deadline has passed
   does not move it: a breached deadline never resets.
 * A "weeks" deadline is received + N weeks, and a calendar-days deadline received + N
-  days; either moves to the next working day when it falls on a non-working day.
+  days, each later by the calendar days paused before it; either moves to the next
+  working day when it falls on a non-working day.
+* Hour clocks ("we call back within 4 hours") run on timestamps and ignore pauses, which
+  are whole days.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -139,27 +142,34 @@ def elapsed_working_days(
     return elapsed
 
 
-def working_day_deadline(
-    calendar: WorkCalendar, received: Dates, n: int | Ints, pauses: Pauses | None = None
+def paused_calendar_days(pauses: Pauses, window_start: Dates, window_end: Dates) -> Ints:
+    """Per case, the calendar days d inside its pauses with window_start < d <= window_end."""
+    total = np.zeros(len(window_start), dtype=np.int64)
+    if len(pauses.case) == 0:
+        return total
+    start = np.maximum(pauses.start, window_start[pauses.case])
+    end = np.minimum(pauses.end, window_end[pauses.case])
+    days = np.maximum((end - start).astype("timedelta64[D]").astype(np.int64), 0)
+    np.add.at(total, pauses.case, days)
+    return total
+
+
+def _pushed_by_pauses(
+    received: Dates,
+    pauses: Pauses | None,
+    due: Callable[[Ints], Dates],
+    paused: Callable[[Dates, Dates], Ints],
 ) -> Dates:
-    """The N-th working day after receipt, later by the working days paused before it.
+    """The deadline ``due(shift)`` after every pause that starts before it has moved it.
 
     Pauses are taken in order of their start, one rank at a time for all cases together
     (so the loop runs as many times as the most pauses any one case has). A pause that
-    starts before the current deadline pushes it past all of the pause's working days; one
-    that starts on or after it changes nothing, and neither do the ones after it."""
-    received = as_days(received)
-    steps = np.broadcast_to(np.asarray(n, dtype=np.int64), received.shape)
+    starts before the current deadline pushes it by ``paused(start, end)``; one that starts
+    on or after it changes nothing, and neither do the ones after it: a breached deadline
+    never resets."""
     shift = np.zeros(received.shape, dtype=np.int64)
-
-    def current() -> Dates:
-        # roll="backward": a case received on a Saturday has Monday as its first working day.
-        return np.busday_offset(
-            received, steps + shift, roll="backward", busdaycal=calendar.busdaycal
-        )
-
     if pauses is None or len(pauses.case) == 0:
-        return current()
+        return due(shift)
     order = np.lexsort((pauses.start, pauses.case))
     case, start, end = pauses.case[order], pauses.start[order], pauses.end[order]
     first = np.searchsorted(case, case, side="left")
@@ -167,13 +177,28 @@ def working_day_deadline(
     for r in range(int(rank.max()) + 1):
         pick = rank == r
         cases = case[pick]
-        due = current()[cases]
-        starts_before = start[pick] < due
-        counted = working_days_between(
-            calendar, np.maximum(start[pick], received[cases]), end[pick]
-        )
+        starts_before = start[pick] < due(shift)[cases]
+        counted = paused(np.maximum(start[pick], received[cases]), end[pick])
         np.add.at(shift, cases, np.where(starts_before, counted, 0))
-    return current()
+    return due(shift)
+
+
+def working_day_deadline(
+    calendar: WorkCalendar, received: Dates, n: int | Ints, pauses: Pauses | None = None
+) -> Dates:
+    """The N-th working day after receipt, later by the working days paused before it."""
+    received = as_days(received)
+    steps = np.broadcast_to(np.asarray(n, dtype=np.int64), received.shape)
+
+    def due(shift: Ints) -> Dates:
+        # roll="backward": a case received on a Saturday has Monday as its first working day.
+        return np.busday_offset(
+            received, steps + shift, roll="backward", busdaycal=calendar.busdaycal
+        )
+
+    return _pushed_by_pauses(
+        received, pauses, due, lambda start, end: working_days_between(calendar, start, end)
+    )
 
 
 def next_working_day(calendar: WorkCalendar, days: Dates) -> Dates:
@@ -181,14 +206,29 @@ def next_working_day(calendar: WorkCalendar, days: Dates) -> Dates:
     return np.busday_offset(as_days(days), 0, roll="forward", busdaycal=calendar.busdaycal)
 
 
-def week_deadline(calendar: WorkCalendar, received: Dates, weeks: int | Ints) -> Dates:
-    days = as_days(received) + np.asarray(weeks, dtype=np.int64) * np.timedelta64(7, "D")
-    return next_working_day(calendar, days)
+def calendar_day_deadline(
+    calendar: WorkCalendar, received: Dates, n: int | Ints, pauses: Pauses | None = None
+) -> Dates:
+    """The N-th calendar day after receipt not inside a pause, moved to the next working
+    day when it falls on a non-working day."""
+    received = as_days(received)
+    days = np.broadcast_to(np.asarray(n, dtype=np.int64), received.shape)
+
+    def due(shift: Ints) -> Dates:
+        return received + (days + shift) * np.timedelta64(1, "D")
+
+    def paused(start: Dates, end: Dates) -> Ints:
+        return np.maximum((end - start).astype("timedelta64[D]").astype(np.int64), 0)
+
+    return next_working_day(calendar, _pushed_by_pauses(received, pauses, due, paused))
 
 
-def calendar_day_deadline(calendar: WorkCalendar, received: Dates, n: int | Ints) -> Dates:
-    days = as_days(received) + np.asarray(n, dtype=np.int64) * np.timedelta64(1, "D")
-    return next_working_day(calendar, days)
+def week_deadline(
+    calendar: WorkCalendar, received: Dates, weeks: int | Ints, pauses: Pauses | None = None
+) -> Dates:
+    """Received + N weeks, later by the calendar days paused before it, moved to the next
+    working day when it falls on a non-working day."""
+    return calendar_day_deadline(calendar, received, np.asarray(weeks, dtype=np.int64) * 7, pauses)
 
 
 def deadline(
@@ -202,9 +242,9 @@ def deadline(
     if unit is ClockUnit.WORKING_DAYS:
         return working_day_deadline(calendar, received, threshold, pauses)
     if unit is ClockUnit.WEEKS:
-        return week_deadline(calendar, received, threshold)
+        return week_deadline(calendar, received, threshold, pauses)
     if unit is ClockUnit.CALENDAR_DAYS:
-        return calendar_day_deadline(calendar, received, threshold)
+        return calendar_day_deadline(calendar, received, threshold, pauses)
     raise ValueError("hour clocks work on timestamps: use hour_deadline")
 
 

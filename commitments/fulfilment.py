@@ -31,6 +31,7 @@ from commitments.clock import (
     WorkCalendar,
     deadline,
     elapsed_working_days,
+    paused_calendar_days,
 )
 from commitments.states import Period
 
@@ -115,6 +116,10 @@ def elapsed_in_unit(calendar: WorkCalendar, terms: Terms, cases: Cases) -> npt.N
         days = elapsed_working_days(calendar, cases.received_day, end, cases.pauses)
         return days.astype(np.float64)
     seconds = (cases.completed - cases.received).astype("timedelta64[s]").astype(np.float64)
+    if terms.unit is not ClockUnit.HOURS:
+        end = np.where(np.isnat(cases.completed), cases.received_day, cases.completed_day)
+        paused = paused_calendar_days(cases.pauses, cases.received_day, end)
+        seconds = np.maximum(seconds - paused * 86400.0, 0.0)
     per_unit = {
         ClockUnit.HOURS: 3600.0,
         ClockUnit.CALENDAR_DAYS: 86400.0,
@@ -139,7 +144,7 @@ def outcomes(
             terms.unit,
             cases.received_day,
             terms.threshold,
-            cases.pauses if terms.unit is ClockUnit.WORKING_DAYS else None,
+            cases.pauses,
         )
         met = done & (cases.completed_day <= due_day)
         breached_on = due_day + ONE_DAY

@@ -348,7 +348,7 @@ async def open_cases_by_deadline(
             unit,
             received,
             version.threshold,
-            pauses if unit is ClockUnit.WORKING_DAYS else None,
+            pauses,
         )
         left = np.busday_count(today_day, due, busdaycal=calendar.busdaycal)
         six_months = (received.astype("datetime64[M]") + np.timedelta64(6, "M")).astype(

@@ -13,11 +13,13 @@ from hypothesis import strategies as st
 from commitments.clock import (
     ClockUnit,
     Pauses,
+    calendar_day_deadline,
     calendar_for,
     deadline,
     elapsed_working_days,
     hour_deadline,
     public_holidays,
+    week_deadline,
     working_day_deadline,
 )
 
@@ -123,6 +125,18 @@ def test_calendar_day_deadline_moves_off_a_weekend():
     assert one(deadline(SE, ClockUnit.CALENDAR_DAYS, [d("2026-11-25")], 3)) == "2026-11-30"
 
 
+def test_pause_moves_calendar_day_and_week_deadlines():
+    received = [d("2026-11-02")]  # Monday
+    pause = Pauses.of([(0, d("2026-11-03"), d("2026-11-06"))])  # 4, 5 and 6 Nov paused
+    # 10 calendar days: Thursday 12 Nov, three paused days later Sunday 15 -> Monday 16.
+    assert one(calendar_day_deadline(SE, received, 10)) == "2026-11-12"
+    assert one(calendar_day_deadline(SE, received, 10, pause)) == "2026-11-16"
+    # 2 weeks: Monday 16 Nov, plus three paused days: Thursday 19 Nov.
+    assert one(week_deadline(SE, received, 2, pause)) == "2026-11-19"
+    late = Pauses.of([(0, d("2026-11-20"), d("2026-11-30"))])
+    assert one(week_deadline(SE, received, 2, late)) == "2026-11-16"
+
+
 def test_hour_deadline_counts_clock_hours():
     received = np.array(["2026-11-25T15:30"], dtype="datetime64[s]")
     assert str(hour_deadline(received, 4)[0]) == "2026-11-25T19:30:00"
@@ -166,6 +180,17 @@ def ref_deadline(received: date, n: int, pauses: list[tuple[date, date]]) -> dat
     return day
 
 
+def ref_calendar_deadline(received: date, n: int, pauses: list[tuple[date, date]]) -> date:
+    day, counted = received, 0
+    while counted < n:
+        day += timedelta(1)
+        if not ref_paused(day, pauses):
+            counted += 1
+    while not ref_working(day):
+        day += timedelta(1)
+    return day
+
+
 dates = st.dates(min_value=date(2024, 1, 1), max_value=date(2027, 12, 31))
 
 
@@ -198,6 +223,15 @@ def test_deadline_matches_reference(case, n):
     flat = Pauses.of((0, a, b) for a, b in pauses)
     got = one(working_day_deadline(SE, [received], n, flat))
     assert got == ref_deadline(received, n, pauses).isoformat()
+
+
+@settings(max_examples=300, deadline=None)
+@given(case_with_pauses(), st.integers(1, 60))
+def test_calendar_day_deadline_matches_reference(case, n):
+    received, _completed, pauses = case
+    flat = Pauses.of((0, a, b) for a, b in pauses)
+    got = one(calendar_day_deadline(SE, [received], n, flat))
+    assert got == ref_calendar_deadline(received, n, pauses).isoformat()
 
 
 @settings(max_examples=50, deadline=None)

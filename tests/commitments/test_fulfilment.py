@@ -63,6 +63,18 @@ def test_a_pause_extends_the_deadline():
     assert results[0].median_elapsed == 2.0
 
 
+def test_a_pause_extends_a_calendar_day_deadline_and_is_not_elapsed_time():
+    ten_days = Terms(ClockUnit.CALENDAR_DAYS, 10, 0.9, Period.MONTH)
+    # Received Monday 2 Nov, completed Monday 16 Nov: 14 days, 4 of them paused.
+    data = cases(
+        [("2026-11-02T08:00", "2026-11-16T08:00"), ("2026-11-02T08:00", "2026-11-16T08:00")],
+        pauses=[(0, date(2026, 11, 3), date(2026, 11, 7))],
+    )
+    result = measure(SE, ten_days, data, date(2026, 12, 1), min_cases=1)[0]
+    assert result.volume_meeting_target == 1  # only the paused case is in time
+    assert result.median_elapsed == 12.0  # (10 + 14) / 2
+
+
 def test_too_few_cases_shows_no_percentage():
     data = cases([("2026-01-05T10:00", "2026-01-06T10:00")] * 9)
     result = measure(SE, TWO_DAYS, data, date(2026, 3, 1))[0]
