@@ -45,6 +45,7 @@ routes = [
     Route("/packages/{slug}", views.guide, name="guide"),
     Route("/{org}/", views.catalogue, name="catalogue"),
     Route("/{org}/{id:int}", views.detail, name="detail"),
+    Route("/{org}/services/{code}", views.service_page, name="service_page"),
     Route("/{org}/open-data.json", views.open_data_json, name="open_data_json"),
     Route("/{org}/open-data.csv", views.open_data_csv, name="open_data_csv"),
 ]

@@ -155,6 +155,27 @@ async def detail(request: Request) -> Response:
 
 
 @public
+async def service_page(request: Request) -> Response:
+    """A service with its published promises: where the catalogue's service names lead."""
+    org = await _organisation(request)
+    service = await Service.get_or_none(organisation_id=org.id, code=request.path_params["code"])
+    if service is None:
+        raise HTTPException(404)
+    items = [i for i in await cached_catalogue(request, org) if i.service.id == service.id]
+    return render(
+        request,
+        "commitments/service_page.html",
+        {
+            "org": org,
+            "service": service,
+            "items": items,
+            "channel_labels": CHANNEL_LABELS,
+            "eservice_labels": ESERVICE_LABELS,
+        },
+    )
+
+
+@public
 async def open_data_json(request: Request) -> Response:
     rows = await queries.open_data_rows(await _organisation(request))
     return JSONResponse(rows, headers={"Access-Control-Allow-Origin": "*"})

@@ -15,6 +15,7 @@ PUBLIC_PAGES = [
     ("/finns-inte", "not-found"),
     ("/commitments/exempelkommun/", "commitments"),
     ("/commitments/exempelkommun/1", "commitment-detail"),
+    ("/commitments/exempelkommun/services/BYGG", "service-page"),
     ("/commitments/packages/", "packages"),
     (
         "/commitments/packages/oppna-restaurang?answered=1&bolag=yes&alkohol=yes&skylt=no",

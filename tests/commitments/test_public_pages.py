@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import date
 
 from bs4 import BeautifulSoup
@@ -57,6 +58,39 @@ def test_detail_page_has_the_history_table(client, org):
     rows = [[c.text.strip() for c in tr.select("th, td")] for tr in page.select("tbody tr")]
     assert rows[1][1:5] == ["15", "12", "80,0 %", "Ja"]
     assert rows[0][3] == "För få ärenden"
+
+
+def test_detail_page_embeds_the_chart_data_for_measured_periods(client, org):
+    setup_data(client, org)
+    commitment = run(client, Commitment.first)
+    page = BeautifulSoup(client.get(f"/commitments/{org.slug}/{commitment.id}").text, "html.parser")
+    figure = json.loads(page.select_one("script#history-chart-data").string)
+    kept = figure["data"][0]
+    assert kept["y"][-1] is None  # April: too few cases, a gap rather than a misleading dot
+    assert 80.0 in kept["y"]
+    assert page.select_one('script[src*="/static/vendor/plotly-"]') is not None
+
+
+def test_service_page_lists_its_published_promises_only(client, org):
+    setup_data(client, org)
+    run(client, import_catalogue, org, DRAFT)
+
+    async def make_draft():
+        await Commitment.filter(key="intern").update(status="draft")
+
+    run(client, make_draft)
+    catalogue = BeautifulSoup(client.get(f"/commitments/{org.slug}/").text, "html.parser")
+    link = catalogue.select_one(".commitment-list .service-name a")["href"]
+    page = BeautifulSoup(client.get(link).text, "html.parser")
+    assert page.h1.text.strip() == catalogue.select_one(".service-name a").text.strip()
+    promises = [h.text.strip() for h in page.select(".commitment-list h2")]
+    assert promises == ["Svar inom 2 arbetsdagar."]
+    assert page.select(".commitment-list .service-name") == []
+    other = BeautifulSoup(
+        client.get(f"/commitments/{org.slug}/services/EPOST").text, "html.parser"
+    )
+    assert other.h1.text.strip() == "E-post"
+    assert client.get(f"/commitments/{org.slug}/services/NOPE").status_code == 404
 
 
 def test_draft_commitments_are_not_public(client, org):
