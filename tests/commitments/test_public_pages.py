@@ -86,9 +86,7 @@ def test_service_page_lists_its_published_promises_only(client, org):
     promises = [h.text.strip() for h in page.select(".commitment-list h2")]
     assert promises == ["Svar inom 2 arbetsdagar."]
     assert page.select(".commitment-list .service-name") == []
-    other = BeautifulSoup(
-        client.get(f"/commitments/{org.slug}/services/EPOST").text, "html.parser"
-    )
+    other = BeautifulSoup(client.get(f"/commitments/{org.slug}/services/EPOST").text, "html.parser")
     assert other.h1.text.strip() == "E-post"
     assert client.get(f"/commitments/{org.slug}/services/NOPE").status_code == 404
 
