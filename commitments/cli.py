@@ -78,6 +78,52 @@ def export_command(org_slug: str, output: Path | None) -> None:
         click.echo(f"wrote {output}")
 
 
+@click.group()
+def packages() -> None:
+    """Import and export service packages (the permit guide) as JSON."""
+
+
+@packages.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def packages_import_command(file: Path) -> None:
+    """Create or update the packages in FILE. Running it twice changes nothing."""
+    from commitments.package_files import import_packages
+    from commitments.services import CatalogueError
+
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise click.ClickException(f"{file} is not valid JSON: {error}") from None
+    try:
+        report = run_with_db(settings_or_exit(), lambda: import_packages(data))
+    except CatalogueError as error:
+        raise click.ClickException(f"{file}: {error}") from None
+    click.echo(
+        f"packages: {report.created} created, {report.updated} updated, "
+        f"{report.unchanged} unchanged"
+    )
+
+
+@packages.command("export")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to this file instead of standard output.",
+)
+def packages_export_command(output: Path | None) -> None:
+    """Export every service package in the import format."""
+    from commitments.package_files import export_packages
+
+    text = json.dumps(run_with_db(settings_or_exit(), export_packages), ensure_ascii=False, indent=2)
+    if output is None:
+        click.echo(text)
+    else:
+        output.write_text(text + "\n", encoding="utf-8")
+        click.echo(f"wrote {output}")
+
+
 @click.command("import-cases")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--org", "org_slug", required=True, help="Slug of the organisation.")

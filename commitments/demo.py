@@ -12,7 +12,8 @@ from typing import Any
 import numpy as np
 
 from commitments.imports import import_cases
-from commitments.models import CaseRecord, PackageQuestion, PackageStep, Service, ServicePackage
+from commitments.models import CaseRecord
+from commitments.package_files import import_packages
 from commitments.queries import recompute_organisation
 from commitments.services import import_catalogue
 from servicedialog.models import Organisation
@@ -317,33 +318,26 @@ async def _seed_organisation(org: Organisation, catalogue: dict[str, Any], today
     await recompute_organisation(org, today)
 
 
-async def _seed_packages(owner: Organisation) -> None:
-    for spec in PACKAGES:
-        package, created = await ServicePackage.get_or_create(
-            slug=spec["slug"],
-            defaults={
-                "owner": owner,
-                "name_sv": spec["name"][0],
-                "name_en": spec["name"][1],
-                "description_sv": spec["description"][0],
-                "description_en": spec["description"][1],
-            },
-        )
-        if not created:
-            continue
-        questions = {}
-        for position, (key, sv, en) in enumerate(spec["questions"]):
-            questions[key] = await PackageQuestion.create(
-                package=package, key=key, position=position, text_sv=sv, text_en=en
-            )
-        for position, (slug, code, question) in enumerate(spec["steps"]):
-            service = await Service.get(organisation__slug=slug, code=code)
-            await PackageStep.create(
-                package=package,
-                position=position,
-                service=service,
-                question=questions.get(question) if question else None,
-            )
+def packages_file(owner: Organisation) -> dict[str, Any]:
+    """The demo packages in the format of ``servicedialog packages import``."""
+    return {
+        "packages": [
+            {
+                "slug": spec["slug"],
+                "owner": owner.slug,
+                "name": {"sv": spec["name"][0], "en": spec["name"][1]},
+                "description": {"sv": spec["description"][0], "en": spec["description"][1]},
+                "questions": [
+                    {"key": key, "text": {"sv": sv, "en": en}} for key, sv, en in spec["questions"]
+                ],
+                "steps": [
+                    {"organisation": slug, "service": code, **({"when": when} if when else {})}
+                    for slug, code, when in spec["steps"]
+                ],
+            }
+            for spec in PACKAGES
+        ]
+    }
 
 
 async def seed(org: Organisation, today: date | None = None) -> None:
@@ -356,4 +350,4 @@ async def seed(org: Organisation, today: date | None = None) -> None:
                 partner["slug"], partner["name_sv"], partner["name_en"], "SE", partner["kind"]
             )
         await _seed_organisation(other, partner["catalogue"], today)
-    await _seed_packages(org)
+    await import_packages(packages_file(org))

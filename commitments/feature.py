@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from commitments.api import api_routes, openapi_paths
-from commitments.cli import catalogue, fulfilment, import_cases_command
+from commitments.cli import catalogue, fulfilment, import_cases_command, packages
 from commitments.routes import routes
 from servicedialog.features import Feature, NavItem
 from servicedialog.i18n import lazy as _
@@ -35,6 +35,6 @@ feature = Feature(
     ),
     models="commitments.models",
     migrations="commitments.migrations",
-    commands=(catalogue, fulfilment, import_cases_command),
+    commands=(catalogue, fulfilment, import_cases_command, packages),
     seed_demo=seed_demo,
 )

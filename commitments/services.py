@@ -81,7 +81,7 @@ class ImportReport:
 # --- parsing ----------------------------------------------------------------------------
 
 
-def _text(value: Any, where: str, required: bool = False) -> tuple[str, str]:
+def parse_text(value: Any, where: str, required: bool = False) -> tuple[str, str]:
     if value is None and not required:
         return "", ""
     if isinstance(value, str):
@@ -122,11 +122,11 @@ def parse_terms(raw: Any, where: str) -> Terms:
     pause_reasons = raw.get("pause_reasons", [])
     if not isinstance(pause_reasons, list) or not all(isinstance(p, str) for p in pause_reasons):
         raise CatalogueError(f"{where}.pause_reasons must be a list of texts")
-    promise_sv, promise_en = _text(raw.get("promise"), f"{where}.promise", required=True)
-    needs = _text(raw.get("needs"), f"{where}.needs")
-    conditions = _text(raw.get("conditions"), f"{where}.conditions")
-    remedy = _text(raw.get("remedy"), f"{where}.remedy")
-    compensation = _text(raw.get("compensation"), f"{where}.compensation")
+    promise_sv, promise_en = parse_text(raw.get("promise"), f"{where}.promise", required=True)
+    needs = parse_text(raw.get("needs"), f"{where}.needs")
+    conditions = parse_text(raw.get("conditions"), f"{where}.conditions")
+    remedy = parse_text(raw.get("remedy"), f"{where}.remedy")
+    compensation = parse_text(raw.get("compensation"), f"{where}.compensation")
     return Terms(
         promise_sv=promise_sv,
         promise_en=promise_en,
@@ -158,8 +158,8 @@ def parse_service(raw: Any, where: str) -> ServiceSpec:
     code = raw.get("code")
     if not isinstance(code, str) or not code.strip() or len(code) > 32:
         raise CatalogueError(f"{where}.code must be a text of 1–32 characters")
-    name_sv, name_en = _text(raw.get("name"), f"{where}.name", required=True)
-    description = _text(raw.get("description"), f"{where}.description")
+    name_sv, name_en = parse_text(raw.get("name"), f"{where}.name", required=True)
+    description = parse_text(raw.get("description"), f"{where}.description")
     channels = raw.get("channels", [])
     allowed = {c.value for c in Channel}
     if not isinstance(channels, list) or not set(channels) <= allowed:
@@ -335,26 +335,26 @@ async def export_catalogue(organisation: Organisation) -> dict[str, Any]:
     return {"services": out}
 
 
-def _pair(sv: str, en: str) -> dict[str, str]:
+def text_pair(sv: str, en: str) -> dict[str, str]:
     return {"sv": sv, "en": en}
 
 
 def _terms_json(key: str, t: Terms) -> dict[str, Any]:
     item: dict[str, Any] = {
         "key": key,
-        "promise": _pair(t.promise_sv, t.promise_en),
+        "promise": text_pair(t.promise_sv, t.promise_en),
         "unit": t.unit,
         "threshold": t.threshold,
         "target_share": t.target_share,
         "period": t.period,
         "kind": t.kind,
-        "needs": _pair(t.needs_sv, t.needs_en),
-        "conditions": _pair(t.conditions_sv, t.conditions_en),
+        "needs": text_pair(t.needs_sv, t.needs_en),
+        "conditions": text_pair(t.conditions_sv, t.conditions_en),
         "start_event": t.start_event,
         "stop_event": t.stop_event,
         "pause_reasons": t.pause_reasons,
-        "remedy": _pair(t.remedy_sv, t.remedy_en),
-        "compensation": _pair(t.compensation_sv, t.compensation_en),
+        "remedy": text_pair(t.remedy_sv, t.remedy_en),
+        "compensation": text_pair(t.compensation_sv, t.compensation_en),
     }
     for name in ("valid_from", "valid_to", "review_date"):
         value = getattr(t, name)
@@ -366,8 +366,8 @@ def _terms_json(key: str, t: Terms) -> dict[str, Any]:
 def _service_json(service: Service, commitments: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "code": service.code,
-        "name": _pair(service.name_sv, service.name_en),
-        "description": _pair(service.description_sv, service.description_en),
+        "name": text_pair(service.name_sv, service.name_en),
+        "description": text_pair(service.description_sv, service.description_en),
         "target_group": service.target_group,
         "channels": service.channels,
         "eservice_level": str(service.eservice_level.value),
