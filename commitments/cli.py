@@ -116,7 +116,8 @@ def packages_export_command(output: Path | None) -> None:
     """Export every service package in the import format."""
     from commitments.package_files import export_packages
 
-    text = json.dumps(run_with_db(settings_or_exit(), export_packages), ensure_ascii=False, indent=2)
+    data = run_with_db(settings_or_exit(), export_packages)
+    text = json.dumps(data, ensure_ascii=False, indent=2)
     if output is None:
         click.echo(text)
     else:
