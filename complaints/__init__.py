@@ -1,5 +1,6 @@
-"""Feedback and complaint handling, synpunktshantering (not built yet).
+"""Feedback and complaint handling (synpunktshantering).
 
-Will register itself as a :class:`servicedialog.features.Feature` through the
-``servicedialog.features`` entry point group once it has routes and models.
-"""
+Citizens and businesses give feedback (complaint, suggestion, praise or question) about a
+service, optionally naming the commitment they think was broken; the organisation registers
+it at once with a number, routes it to the unit that owns the service, answers it within its
+own published deadlines and learns from it. The feature is mounted at ``/feedback``."""

@@ -93,14 +93,14 @@ def create_app(
         routes=[
             Route("/openapi.json", public(openapi_json), name="openapi"),
             *[
-                Mount(f"/{f.name}", routes=list(f.api_routes), name=f.name)
+                Mount(f.mount, routes=list(f.api_routes), name=f.name)
                 for f in features
                 if f.api_routes
             ],
         ],
     )
     routes = [*core_routes(), api] + [
-        Mount(f"/{f.name}", routes=list(f.routes), name=f.name) for f in features if f.routes
+        Mount(f.mount, routes=list(f.routes), name=f.name) for f in features if f.routes
     ]
 
     async def csrf_failed(scope: Scope, send: Send) -> None:

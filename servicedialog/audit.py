@@ -22,6 +22,7 @@ async def record(
     actor: User | None = None,
     target: Model | None = None,
     organisation: Organisation | None = None,
+    organisation_id: int | None = None,
     **detail: Any,
 ) -> AuditEvent:
     """Append one event. ``actor`` defaults to the signed-in user of ``request``."""
@@ -33,7 +34,7 @@ async def record(
         action=action,
         actor=actor,
         actor_email=actor.email if actor else "",
-        organisation=organisation,
+        organisation_id=organisation.id if organisation is not None else organisation_id,
         object_type=type(target).__name__ if target is not None else "",
         object_id=str(target.pk) if target is not None else "",
         ip=client_ip(request) if request is not None else "",

@@ -2,7 +2,7 @@
 
 A feature exposes a :class:`Feature` object and names it in ``pyproject.toml`` under
 the entry-point group ``servicedialog.features``. The app factory mounts its routes under
-``/<name>``, registers its models as a Tortoise app of the same name (with its own
+``/<path or name>``, registers its models as a Tortoise app of the same name (with its own
 migrations) and adds its navigation entries and CLI commands.
 """
 
@@ -37,7 +37,7 @@ class NavItem:
 
 @dataclass(frozen=True)
 class Feature:
-    name: str
+    name: str  # the Python package's name, also its Tortoise app label
     routes: Sequence[BaseRoute] = ()
     models: str | None = None  # dotted module path of the feature's Tortoise models
     migrations: str | None = None  # dotted package path of its migrations
@@ -52,6 +52,12 @@ class Feature:
     openapi_paths: dict[str, Any] = field(default_factory=dict)
     # Called by `servicedialog demo` with each demo organisation, after the core's seed.
     seed_demo: Callable[[Any], Awaitable[None]] | None = None
+    # The URL prefix, when it should differ from the name (e.g. "feedback" for complaints).
+    path: str = ""
+
+    @property
+    def mount(self) -> str:
+        return "/" + (self.path or self.name)
 
 
 def discover() -> list[Feature]:

@@ -19,7 +19,7 @@ def document(features: Sequence[Feature], base_url: str) -> dict[str, Any]:
     paths: dict[str, Any] = {}
     for feature in features:
         for path, item in feature.openapi_paths.items():
-            paths[f"/{feature.name}{path}"] = item
+            paths[f"{feature.mount}{path}"] = item
     return {
         "openapi": "3.1.0",
         "info": {

@@ -41,6 +41,7 @@ class Settings:
     login_max_failures: int = 5
     login_window_seconds: int = 900
     session_max_age_seconds: int = 8 * 3600
+    feedback_rate_limit: int = 10
     log_level: str = "INFO"
 
     @property
@@ -104,6 +105,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         login_max_failures=_int(config, "LOGIN_MAX_FAILURES", 5),
         login_window_seconds=_int(config, "LOGIN_WINDOW_SECONDS", 900),
         session_max_age_seconds=_int(config, "SESSION_MAX_AGE_SECONDS", 8 * 3600),
+        feedback_rate_limit=_int(config, "FEEDBACK_RATE_LIMIT", 10),
         log_level=config("LOG_LEVEL", default="INFO").upper(),
     )
     validate(settings)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -84,6 +85,7 @@ def build_templates() -> Jinja2Templates:
     env.globals["path_for"] = _path_for
     env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
     env.globals["PLOTLY_JS"] = PLOTLY_JS_PATH
+    env.filters["todate"] = date.fromisoformat
     env.globals["PLOTLY_MAPLIBRE_CSS_ID"] = PLOTLY_MAPLIBRE_CSS_ID
     env.globals["ROLE_LABELS"] = ROLE_LABELS
     return Jinja2Templates(env=env, context_processors=[_request_context])

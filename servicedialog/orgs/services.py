@@ -15,7 +15,9 @@ from servicedialog.roles import Role
 
 MIN_PASSWORD_LENGTH = 10
 # Path segments that features use beside organisation slugs (e.g. /commitments/manage/).
-RESERVED_SLUGS = frozenset({"manage", "packages", "api", "static", "admin", "staff", "open311"})
+RESERVED_SLUGS = frozenset(
+    {"manage", "packages", "api", "static", "admin", "staff", "open311", "track", "services"}
+)
 
 
 class DomainError(ValueError):

@@ -1,0 +1,151 @@
+"""Reading the feedback forms into :class:`NewFeedback`, with errors per field."""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from datetime import UTC, date, datetime
+from datetime import time as clock_time
+from zoneinfo import ZoneInfo
+
+from commitments.models import Commitment, Service
+from commitments.states import CommitmentStatus
+from complaints.services import NewFeedback
+from complaints.states import Channel, Kind
+from servicedialog.forms import EMAIL_RE, Form
+from servicedialog.i18n import lazy as _
+from servicedialog.models import Organisation
+
+MAX_TEXT = 5000
+HONEYPOT = "website"  # hidden from people; bots fill it in
+
+
+def _number(form: Form, name: str, low: float, high: float) -> float | None:
+    raw = form.get(name).replace(",", ".")
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        value = low - 1
+    if not low <= value <= high:
+        form.error(
+            name, _("Enter a number between %(low)s and %(high)s.") % {"low": low, "high": high}
+        )
+        return None
+    return value
+
+
+async def read_feedback(
+    form: Form, organisation: Organisation, language: str, staff: bool = False
+) -> NewFeedback:
+    kind = form.choice("kind", tuple(Kind))
+    text = form.require("text", MAX_TEXT)
+    service = commitment = None
+    if form.get("service"):
+        if form.get("service").isdigit():
+            service = await Service.get_or_none(
+                id=int(form.get("service")), organisation_id=organisation.id
+            )
+        if service is None:
+            form.error("service", _("Choose one of the options."))
+    if form.get("commitment"):
+        if form.get("commitment").isdigit():
+            commitment = await Commitment.get_or_none(
+                id=int(form.get("commitment")),
+                service__organisation_id=organisation.id,
+                status=CommitmentStatus.PUBLISHED,
+            )
+        if commitment is None:
+            form.error("commitment", _("Choose one of the options."))
+        elif service is None:
+            service = await Service.get(id=commitment.service_id)
+        elif commitment.service_id != service.id:
+            form.error("commitment", _("This promise belongs to another service."))
+    anonymous = form.get("anonymous") == "yes"
+    email = form.get("contact_email").lower()
+    if email and (len(email) > 254 or not EMAIL_RE.match(email)):
+        form.error("contact_email", _("Enter an e-mail address like name@example.se."))
+    phone = form.get("contact_phone")
+    if len(phone) > 40:
+        form.error("contact_phone", _("This is too long."))
+    name = form.get("contact_name")
+    if len(name) > 200:
+        form.error("contact_name", _("This is too long."))
+    if anonymous and (email or phone or name):
+        form.error(
+            "anonymous",
+            _("You chose to be anonymous: remove your contact details, or untick anonymous."),
+        )
+    if not staff and (email or phone) and form.get("consent") != "yes":
+        form.error(
+            "consent", _("Tick the box so that we may use your contact details to answer you.")
+        )
+    preferred = form.get("language") or language
+    if preferred not in ("sv", "en"):
+        form.error("language", _("Choose one of the options."))
+    place = form.get("place")
+    if len(place) > 300:
+        form.error("place", _("This is too long."))
+    latitude = _number(form, "latitude", -90, 90)
+    longitude = _number(form, "longitude", -180, 180)
+    if (latitude is None) != (longitude is None) and not form.errors.get("latitude"):
+        form.error("latitude", _("Give both latitude and longitude, or neither."))
+    new = NewFeedback(
+        kind=Kind(kind) if kind in tuple(Kind) else Kind.COMPLAINT,
+        text=text,
+        service=service,
+        commitment=commitment,
+        place=place,
+        latitude=latitude,
+        longitude=longitude,
+        anonymous=anonymous,
+        contact_name=name,
+        contact_email=email,
+        contact_phone=phone,
+        language=preferred if preferred in ("sv", "en") else language,
+    )
+    if staff:
+        channel = form.choice("channel", tuple(c for c in Channel if c is not Channel.OPEN311))
+        if channel:
+            new.channel = Channel(channel)
+        received = form.get("received_on")
+        if received:
+            try:
+                day = date.fromisoformat(received)
+            except ValueError:
+                form.error("received_on", _("Enter a date like 2026-12-31."))
+            else:
+                if day > date.today():
+                    form.error("received_on", _("The date cannot be in the future."))
+                else:
+                    zone = ZoneInfo(
+                        "Europe/Helsinki" if organisation.country == "FI" else "Europe/Stockholm"
+                    )
+                    local = datetime.combine(day, clock_time(12), zone)
+                    new.received_at = local.astimezone(UTC) if day != date.today() else None
+    return new
+
+
+class RateLimiter:
+    """At most ``limit`` submissions per address in ``window`` seconds, in this process."""
+
+    def __init__(self, limit: int, window: float = 600.0) -> None:
+        self.limit = limit
+        self.window = window
+        self.hits: dict[str, deque[float]] = {}
+
+    def allow(self, address: str) -> bool:
+        if self.limit <= 0:
+            return True
+        now = time.monotonic()
+        hits = self.hits.setdefault(address, deque())
+        while hits and hits[0] < now - self.window:
+            hits.popleft()
+        if len(hits) >= self.limit:
+            return False
+        hits.append(now)
+        if len(self.hits) > 10_000:  # forget quiet addresses
+            for key in [k for k, v in self.hits.items() if not v or v[-1] < now - self.window]:
+                del self.hits[key]
+        return True

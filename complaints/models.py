@@ -1,0 +1,186 @@
+"""Feedback records, their history, attachments, reply templates and registration numbers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tortoise import fields
+from tortoise.indexes import Index
+from tortoise.models import Model
+
+from complaints.states import Channel, EventKind, Kind, Outcome, RetentionClass, Status
+
+
+class RegistrationCounter(Model):
+    """The last registration number given per organisation and year."""
+
+    id = fields.IntField(primary_key=True)
+    organisation: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
+        "core.Organisation", related_name="feedback_counters", on_delete=fields.CASCADE
+    )
+    organisation_id: int
+    year = fields.IntField()
+    last_number = fields.IntField(default=0)
+
+    class Meta:
+        table = "feedback_counter"
+        unique_together = (("organisation", "year"),)
+
+
+class Feedback(Model):
+    """One piece of feedback with its handling: a public document unless marked secret."""
+
+    id = fields.IntField(primary_key=True)
+    organisation: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
+        "core.Organisation", related_name="feedback", on_delete=fields.CASCADE
+    )
+    organisation_id: int
+    number = fields.CharField(max_length=32)  # SYN-2026-000123
+    kind = fields.CharEnumField(Kind, max_length=16)
+    channel = fields.CharEnumField(Channel, max_length=16, default=Channel.WEB)
+    service: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
+        "commitments.Service", related_name="feedback", null=True, on_delete=fields.SET_NULL
+    )
+    service_id: int | None
+    commitment: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
+        "commitments.Commitment", related_name="feedback", null=True, on_delete=fields.SET_NULL
+    )
+    commitment_id: int | None
+    unit: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
+        "core.Unit", related_name="feedback", null=True, on_delete=fields.SET_NULL
+    )
+    unit_id: int | None
+    text = fields.TextField()
+    place = fields.CharField(max_length=300, default="")
+    latitude = fields.FloatField(null=True)
+    longitude = fields.FloatField(null=True)
+    # Contact details: all optional; anonymous feedback has none and cannot be answered.
+    anonymous = fields.BooleanField(default=False)
+    contact_name = fields.CharField(max_length=200, default="")
+    contact_email = fields.CharField(max_length=254, default="")
+    contact_phone = fields.CharField(max_length=40, default="")
+    language = fields.CharField(max_length=2, default="sv")
+    registered_by: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
+        "core.User", related_name="registered_feedback", null=True, on_delete=fields.SET_NULL
+    )
+    registered_by_id: int | None
+    # Handling
+    status = fields.CharEnumField(Status, max_length=16, default=Status.RECEIVED)
+    stage = fields.SmallIntField(default=1)
+    assigned_to: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
+        "core.User", related_name="assigned_feedback", null=True, on_delete=fields.SET_NULL
+    )
+    assigned_to_id: int | None
+    stage1_handler_id = fields.IntField(null=True)  # the reviewer must be someone else
+    received_at = fields.DatetimeField()
+    acknowledge_due = fields.DateField(null=True)
+    answer_due = fields.DateField(null=True)
+    acknowledged_at = fields.DatetimeField(null=True)
+    answered_at = fields.DatetimeField(null=True)
+    closed_at = fields.DatetimeField(null=True)
+    paused_since = fields.DateField(null=True)
+    pause_reason = fields.CharField(max_length=300, default="")
+    pauses: list[list[str]] = fields.JSONField(default=list)  # [[start, end], …] local dates
+    extended = fields.BooleanField(default=False)
+    outcome = fields.CharEnumField(Outcome, max_length=16, null=True)
+    remedy = fields.TextField(default="")
+    root_cause: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
+        "problem_areas.ProblemArea", related_name="feedback", null=True, on_delete=fields.SET_NULL
+    )
+    root_cause_id: int | None
+    improvement = fields.TextField(default="")
+    improvement_ref = fields.CharField(max_length=64, default="")  # improvement actions later
+    satisfaction = fields.SmallIntField(null=True)
+    satisfaction_comment = fields.TextField(default="")
+    # Public access and personal data
+    secret = fields.BooleanField(default=False)
+    public_summary = fields.CharField(max_length=300, default="")
+    retention_class = fields.CharEnumField(
+        RetentionClass, max_length=10, default=RetentionClass.STANDARD
+    )
+    anonymised_at = fields.DatetimeField(null=True)
+    tracking_hash = fields.CharField(max_length=64, unique=True)  # sha256 of the link token
+    open311_token = fields.CharField(max_length=40, null=True, unique=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    events: fields.ReverseRelation[FeedbackEvent]
+    attachments: fields.ReverseRelation[Attachment]
+
+    class Meta:
+        table = "feedback"
+        unique_together = (("organisation", "number"),)
+        indexes = [
+            Index(fields=("organisation_id", "status", "answer_due")),
+            Index(fields=("unit_id", "status", "answer_due")),
+            Index(fields=("organisation_id", "received_at")),
+        ]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != Status.CLOSED
+
+    @property
+    def can_be_answered(self) -> bool:
+        return bool(self.contact_email or self.contact_phone) and not self.anonymous
+
+
+class FeedbackEvent(Model):
+    """Something that happened to a feedback record: notes, replies, status changes."""
+
+    id = fields.IntField(primary_key=True)
+    feedback: fields.ForeignKeyRelation[Feedback] = fields.ForeignKeyField(
+        "complaints.Feedback", related_name="events", on_delete=fields.CASCADE
+    )
+    feedback_id: int
+    kind = fields.CharEnumField(EventKind, max_length=20)
+    author: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
+        "core.User", related_name="feedback_events", null=True, on_delete=fields.SET_NULL
+    )
+    author_id: int | None
+    body = fields.TextField(default="")
+    visible_to_person = fields.BooleanField(default=False)
+    data: dict[str, Any] = fields.JSONField(default=dict)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "feedback_event"
+        ordering = ["created_at", "id"]
+
+
+class Attachment(Model):
+    """A file given with feedback, stored outside the web root under VAR_DIR."""
+
+    id = fields.IntField(primary_key=True)
+    feedback: fields.ForeignKeyRelation[Feedback] = fields.ForeignKeyField(
+        "complaints.Feedback", related_name="attachments", on_delete=fields.CASCADE
+    )
+    feedback_id: int
+    filename = fields.CharField(max_length=200)
+    content_type = fields.CharField(max_length=100)
+    size = fields.IntField()
+    sha256 = fields.CharField(max_length=64)
+    storage_name = fields.CharField(max_length=80, unique=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "feedback_attachment"
+
+
+class ReplyTemplate(Model):
+    """A reusable answer text of an organisation, in both languages."""
+
+    id = fields.IntField(primary_key=True)
+    organisation: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
+        "core.Organisation", related_name="reply_templates", on_delete=fields.CASCADE
+    )
+    organisation_id: int
+    title = fields.CharField(max_length=120)
+    body_sv = fields.TextField()
+    body_en = fields.TextField(default="")
+
+    class Meta:
+        table = "feedback_reply_template"
+        ordering = ["title"]
+
+    def body(self, language: str) -> str:
+        return self.body_en if language == "en" and self.body_en else self.body_sv

@@ -1,0 +1,441 @@
+"""Feedback handling as plain functions: the pages, Open311, the demo and the tests call
+these, and each one writes its change, its history event and its audit entry together."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.transactions import in_transaction
+
+from commitments.models import Commitment, Service
+from complaints.handling import HandlingTerms, handling_terms
+from complaints.models import Feedback, FeedbackEvent, RegistrationCounter
+from complaints.states import Channel, EventKind, Kind, Outcome, RetentionClass, Status
+from servicedialog import audit
+from servicedialog.i18n import lazy as _
+from servicedialog.models import Organisation, User
+
+NUMBER_PREFIX = "SYN"
+REVIEW_WINDOW_DAYS = 60  # a review can be asked for within this many days of the answer
+
+
+class HandlingError(ValueError):
+    """A rule of the handling was broken; ``message`` is an English msgid for the user."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+# --- registration numbers -------------------------------------------------------------
+
+
+async def next_number(organisation: Organisation, year: int, connection: BaseDBAsyncClient) -> str:
+    """The next number of the organisation's year, e.g. ``SYN-2026-000123``.
+
+    Must run inside the transaction that stores the feedback: the counter row is updated in
+    place (``UPDATE … RETURNING``), which takes the write lock on SQLite and a row lock on
+    PostgreSQL, so concurrent submissions from several processes queue up; a rolled-back
+    submission rolls its number back too. Numbers are therefore unique and without gaps.
+    The first statement is a write, so a SQLite transaction never has to upgrade a read
+    lock (which fails at once instead of waiting)."""
+    table = RegistrationCounter._meta.db_table
+    postgres = connection.capabilities.dialect == "postgres"
+    p1, p2 = ("$1", "$2") if postgres else ("?", "?")
+    await connection.execute_query(
+        f"INSERT INTO {table} (organisation_id, year, last_number) VALUES ({p1}, {p2}, 0) "
+        "ON CONFLICT (organisation_id, year) DO NOTHING",
+        [organisation.id, year],
+    )
+    _count, rows = await connection.execute_query(
+        f"UPDATE {table} SET last_number = last_number + 1 "
+        f"WHERE organisation_id = {p1} AND year = {p2} RETURNING last_number",
+        [organisation.id, year],
+    )
+    number = int(rows[0]["last_number"])
+    return f"{NUMBER_PREFIX}-{year}-{number:06d}"
+
+
+# --- intake ---------------------------------------------------------------------------
+
+
+@dataclass
+class NewFeedback:
+    kind: Kind
+    text: str
+    service: Service | None = None
+    commitment: Commitment | None = None
+    place: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    anonymous: bool = False
+    contact_name: str = ""
+    contact_email: str = ""
+    contact_phone: str = ""
+    language: str = "sv"
+    channel: Channel = Channel.WEB
+    registered_by: User | None = None
+    received_at: datetime | None = None  # staff registering a letter give its arrival
+    attachments: list[Any] = field(default_factory=list)  # attachments.Stored
+
+
+@dataclass(frozen=True)
+class Registered:
+    feedback: Feedback
+    token: str  # for the private tracking link; only its hash is stored
+
+
+def retention_for(kind: Kind) -> RetentionClass:
+    return RetentionClass.STANDARD if kind is Kind.COMPLAINT else RetentionClass.SHORT
+
+
+async def register(organisation: Organisation, new: NewFeedback) -> Registered:
+    """Register feedback at once: number, deadlines, routing, tracking token, receipt mail."""
+    terms = await handling_terms(organisation)
+    received_at = new.received_at or _now()
+    received = terms.local_day(received_at)
+    token = secrets.token_urlsafe(24)
+    if new.anonymous:
+        new.contact_name = new.contact_email = new.contact_phone = ""
+    unit_id = new.service.unit_id if new.service is not None else None
+    async with in_transaction() as connection:
+        number = await next_number(organisation, received.year, connection)
+        feedback = await Feedback.create(
+            using_db=connection,
+            organisation_id=organisation.id,
+            number=number,
+            kind=new.kind,
+            channel=new.channel,
+            service_id=new.service.id if new.service else None,
+            commitment_id=new.commitment.id if new.commitment else None,
+            unit_id=unit_id,
+            text=new.text,
+            place=new.place,
+            latitude=new.latitude,
+            longitude=new.longitude,
+            anonymous=new.anonymous,
+            contact_name=new.contact_name,
+            contact_email=new.contact_email,
+            contact_phone=new.contact_phone,
+            language=new.language,
+            registered_by_id=new.registered_by.id if new.registered_by else None,
+            received_at=received_at,
+            acknowledge_due=terms.due(terms.acknowledge, received, []),
+            answer_due=terms.due(terms.answer, received, []),
+            retention_class=retention_for(new.kind),
+            tracking_hash=token_hash(token),
+        )
+        await FeedbackEvent.create(
+            using_db=connection,
+            feedback_id=feedback.id,
+            kind=EventKind.REGISTERED,
+            author_id=new.registered_by.id if new.registered_by else None,
+            visible_to_person=True,
+            data={"channel": str(new.channel)},
+        )
+        for stored in new.attachments:
+            await stored.attach(feedback, connection)
+    return Registered(feedback, token)
+
+
+async def by_token(token: str) -> Feedback | None:
+    if not token or len(token) > 64:
+        return None
+    return await Feedback.get_or_none(tracking_hash=token_hash(token), anonymised_at=None)
+
+
+# --- handling -------------------------------------------------------------------------
+
+
+async def _event(
+    feedback: Feedback,
+    kind: EventKind,
+    user: User | None,
+    body: str = "",
+    visible: bool = False,
+    **data: Any,
+) -> FeedbackEvent:
+    return await FeedbackEvent.create(
+        feedback_id=feedback.id,
+        kind=kind,
+        author_id=user.id if user else None,
+        body=body,
+        visible_to_person=visible,
+        data=data,
+    )
+
+
+async def _audit(action: str, feedback: Feedback, user: User | None, **details: Any) -> None:
+    await audit.record(
+        f"feedback.{action}",
+        actor=user,
+        target=feedback,
+        organisation_id=feedback.organisation_id,
+        number=feedback.number,
+        **details,
+    )
+
+
+def _require_open(feedback: Feedback) -> None:
+    if feedback.status is Status.CLOSED:
+        raise HandlingError("", _("This feedback is closed."))
+
+
+async def assign(feedback: Feedback, handler: User | None, by: User) -> None:
+    _require_open(feedback)
+    if handler is not None and feedback.stage == 2 and handler.id == feedback.stage1_handler_id:
+        raise HandlingError(
+            "handler", _("A review must be made by someone other than the first handler.")
+        )
+    async with in_transaction():
+        feedback.assigned_to_id = handler.id if handler else None
+        if feedback.status is Status.RECEIVED and handler is not None:
+            feedback.status = Status.IN_PROGRESS
+        await feedback.save(update_fields=["assigned_to_id", "status", "updated_at"])
+        await _event(feedback, EventKind.ASSIGNED, by, handler=handler.id if handler else None)
+        await _audit("assigned", feedback, by, handler=handler.id if handler else None)
+
+
+async def acknowledge(feedback: Feedback, by: User) -> bool:
+    """Confirm to the person that we have read it; the first reply does this as well."""
+    if feedback.acknowledged_at is not None:
+        return False
+    async with in_transaction():
+        feedback.acknowledged_at = _now()
+        if feedback.status is Status.RECEIVED:
+            feedback.status = Status.IN_PROGRESS
+        await feedback.save(update_fields=["acknowledged_at", "status", "updated_at"])
+        await _event(feedback, EventKind.ACKNOWLEDGED, by, visible=True)
+        await _audit("acknowledged", feedback, by)
+    return True
+
+
+async def add_note(feedback: Feedback, by: User, body: str) -> FeedbackEvent:
+    async with in_transaction():
+        event = await _event(feedback, EventKind.NOTE, by, body)
+        await _audit("note_added", feedback, by)
+    return event
+
+
+async def reply(feedback: Feedback, by: User, body: str) -> FeedbackEvent:
+    """A message to the person (tracking page, and e-mail when they gave an address)."""
+    _require_open(feedback)
+    async with in_transaction():
+        if feedback.acknowledged_at is None:
+            feedback.acknowledged_at = _now()
+        if feedback.status is Status.RECEIVED:
+            feedback.status = Status.IN_PROGRESS
+        await feedback.save(update_fields=["acknowledged_at", "status", "updated_at"])
+        event = await _event(feedback, EventKind.REPLY, by, body, visible=True)
+        await _audit("replied", feedback, by)
+    return event
+
+
+async def pause(feedback: Feedback, by: User, reason: str, today: date) -> None:
+    """Wait for the person (e.g. for more information); the answer clock stops."""
+    _require_open(feedback)
+    if feedback.status is Status.WAITING:
+        raise HandlingError("", _("The handling is already paused."))
+    if not reason:
+        raise HandlingError("reason", _("Give a reason for the pause."))
+    async with in_transaction():
+        feedback.status = Status.WAITING
+        feedback.paused_since = today
+        feedback.pause_reason = reason
+        await feedback.save(update_fields=["status", "paused_since", "pause_reason", "updated_at"])
+        await _event(feedback, EventKind.PAUSED, by, reason, visible=True)
+        await _audit("paused", feedback, by, reason=reason)
+
+
+async def resume(feedback: Feedback, by: User | None, today: date) -> None:
+    """Restart the clock; the deadline moves by the working days paused before it (a
+    deadline already passed when the pause began does not move: a breach never resets)."""
+    if feedback.status is not Status.WAITING or feedback.paused_since is None:
+        raise HandlingError("", _("The handling is not paused."))
+    organisation = await Organisation.get(id=feedback.organisation_id)
+    terms = await handling_terms(organisation)
+    pauses = [*feedback.pauses, [feedback.paused_since.isoformat(), today.isoformat()]]
+    async with in_transaction():
+        feedback.pauses = pauses
+        feedback.paused_since = None
+        feedback.status = Status.REVIEW if feedback.stage == 2 else Status.IN_PROGRESS
+        if not feedback.extended:
+            feedback.answer_due = answer_due(feedback, terms)
+        await feedback.save(
+            update_fields=["pauses", "paused_since", "status", "answer_due", "updated_at"]
+        )
+        await _event(feedback, EventKind.RESUMED, by, visible=True)
+        await _audit("resumed", feedback, by)
+
+
+def answer_due(feedback: Feedback, terms: HandlingTerms) -> date:
+    """The answer deadline of the current stage from its start and the pauses since."""
+    if feedback.stage == 2:
+        started = feedback.closed_at or feedback.received_at
+    else:
+        started = feedback.received_at
+    start_day = terms.local_day(started)
+    pauses = [
+        (date.fromisoformat(a), date.fromisoformat(b))
+        for a, b in feedback.pauses
+        if date.fromisoformat(b) > start_day
+    ]
+    return terms.due(terms.answer, start_day, pauses)
+
+
+async def extend(feedback: Feedback, by: User, reason: str, new_due: date | None) -> None:
+    """A later answer date, with a reason that the person is told; capped at one more
+    answer period."""
+    _require_open(feedback)
+    if not reason:
+        raise HandlingError("reason", _("Give a reason for the extension."))
+    if new_due is None:
+        raise HandlingError("new_due", _("Enter a date like 2026-12-31."))
+    assert feedback.answer_due is not None
+    if new_due <= feedback.answer_due:
+        raise HandlingError("new_due", _("The new date must be after the current deadline."))
+    organisation = await Organisation.get(id=feedback.organisation_id)
+    terms = await handling_terms(organisation)
+    cap = terms.latest_extension(feedback.answer_due)
+    if new_due > cap:
+        raise HandlingError("new_due", _("An extension can be at most one more answer period."))
+    old = feedback.answer_due
+    async with in_transaction():
+        feedback.answer_due = new_due
+        feedback.extended = True
+        await feedback.save(update_fields=["answer_due", "extended", "updated_at"])
+        await _event(
+            feedback,
+            EventKind.EXTENDED,
+            by,
+            reason,
+            visible=True,
+            old=old.isoformat(),
+            new=new_due.isoformat(),
+        )
+        await _audit("extended", feedback, by, old=old.isoformat(), new=new_due.isoformat())
+
+
+@dataclass
+class Closing:
+    answer: str
+    outcome: Outcome | None
+    remedy: str = ""
+    root_cause_id: int | None = None
+    improvement: str = ""
+    improvement_ref: str = ""
+
+
+async def close(feedback: Feedback, by: User, closing: Closing) -> None:
+    """Answer and close the current stage, recording what we learnt from it."""
+    _require_open(feedback)
+    if feedback.kind is Kind.COMPLAINT and closing.outcome is None:
+        raise HandlingError("outcome", _("Choose the outcome of the complaint."))
+    if feedback.can_be_answered and not closing.answer:
+        raise HandlingError("answer", _("Write the answer to the person."))
+    async with in_transaction():
+        now = _now()
+        if feedback.status is Status.WAITING and feedback.paused_since is not None:
+            organisation = await Organisation.get(id=feedback.organisation_id)
+            today = (await handling_terms(organisation)).local_day(now)
+            feedback.pauses = [
+                *feedback.pauses,
+                [feedback.paused_since.isoformat(), today.isoformat()],
+            ]
+            feedback.paused_since = None
+        feedback.status = Status.CLOSED
+        feedback.closed_at = now
+        feedback.answered_at = now
+        feedback.acknowledged_at = feedback.acknowledged_at or now
+        feedback.outcome = closing.outcome
+        feedback.remedy = closing.remedy
+        feedback.root_cause_id = closing.root_cause_id
+        feedback.improvement = closing.improvement
+        feedback.improvement_ref = closing.improvement_ref
+        await feedback.save()
+        await _event(
+            feedback,
+            EventKind.CLOSED,
+            by,
+            closing.answer,
+            visible=True,
+            stage=feedback.stage,
+            outcome=str(closing.outcome) if closing.outcome else None,
+        )
+        await _audit("closed", feedback, by, stage=feedback.stage)
+
+
+def review_possible(feedback: Feedback, now: datetime | None = None) -> bool:
+    if feedback.status is not Status.CLOSED or feedback.stage != 1 or feedback.closed_at is None:
+        return False
+    return ((now or _now()) - feedback.closed_at).days <= REVIEW_WINDOW_DAYS
+
+
+async def request_review(feedback: Feedback, reason: str) -> None:
+    """The person is not satisfied with the stage-1 answer: a different handler reviews it."""
+    if not review_possible(feedback):
+        raise HandlingError("", _("A review can no longer be asked for."))
+    if not reason:
+        raise HandlingError("reason", _("Tell us what you are not satisfied with."))
+    organisation = await Organisation.get(id=feedback.organisation_id)
+    terms = await handling_terms(organisation)
+    async with in_transaction():
+        feedback.stage = 2
+        feedback.status = Status.REVIEW
+        feedback.stage1_handler_id = feedback.assigned_to_id
+        feedback.assigned_to_id = None
+        feedback.answer_due = answer_due(feedback, terms)
+        feedback.extended = False
+        await feedback.save()
+        await _event(feedback, EventKind.REVIEW_REQUESTED, None, reason, visible=True)
+        await _audit("review_requested", feedback, None)
+
+
+async def add_information(feedback: Feedback, text: str, today: date) -> None:
+    """The person adds something on the tracking page; a paused case starts again."""
+    if feedback.status is Status.CLOSED:
+        raise HandlingError("text", _("This feedback is closed. Give new feedback instead."))
+    if not text:
+        raise HandlingError("text", _("Write what you want to add."))
+    async with in_transaction():
+        await _event(feedback, EventKind.INFO_FROM_PERSON, None, text, visible=True)
+        await _audit("information_added", feedback, None)
+    if feedback.status is Status.WAITING:
+        await resume(feedback, None, today)
+
+
+async def record_satisfaction(feedback: Feedback, score: int, comment: str) -> None:
+    if feedback.status is not Status.CLOSED:
+        raise HandlingError("score", _("You can tell us what you thought once we have answered."))
+    if score not in range(1, 6):
+        raise HandlingError("score", _("Choose a number from 1 to 5."))
+    async with in_transaction():
+        feedback.satisfaction = score
+        feedback.satisfaction_comment = comment
+        await feedback.save(update_fields=["satisfaction", "satisfaction_comment", "updated_at"])
+        await _event(feedback, EventKind.SATISFACTION, None, comment, score=score)
+
+
+async def set_secrecy(feedback: Feedback, by: User, secret: bool, summary: str) -> None:
+    if secret and not summary:
+        raise HandlingError("public_summary", _("Write a short public summary."))
+    async with in_transaction():
+        feedback.secret = secret
+        feedback.public_summary = summary
+        await feedback.save(update_fields=["secret", "public_summary", "updated_at"])
+        await _event(feedback, EventKind.SECRECY, by, secret=secret)
+        await _audit("secrecy_changed", feedback, by, secret=secret)

@@ -1,0 +1,107 @@
+"""The vocabularies of feedback handling, with English msgids for their labels."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from servicedialog.i18n import lazy as _
+
+
+class Kind(StrEnum):
+    COMPLAINT = "complaint"
+    SUGGESTION = "suggestion"
+    PRAISE = "praise"
+    QUESTION = "question"
+
+
+class Channel(StrEnum):
+    WEB = "web"
+    PHONE = "phone"
+    VISIT = "visit"
+    LETTER = "letter"
+    EMAIL = "email"
+    OPEN311 = "open311"
+
+
+class Status(StrEnum):
+    RECEIVED = "received"  # registered, nobody has looked at it yet
+    IN_PROGRESS = "in_progress"
+    WAITING = "waiting"  # paused: waiting for the person
+    REVIEW = "review"  # stage 2: a different handler reviews the stage-1 answer
+    CLOSED = "closed"  # answered and closed; the person may ask for a review once
+
+
+OPEN_STATUSES = (Status.RECEIVED, Status.IN_PROGRESS, Status.WAITING, Status.REVIEW)
+
+
+class Outcome(StrEnum):
+    UPHELD = "upheld"
+    PARTLY_UPHELD = "partly_upheld"
+    NOT_UPHELD = "not_upheld"
+    RESOLVED = "resolved"
+
+
+class RetentionClass(StrEnum):
+    """How long a record is kept before its personal data are removed."""
+
+    SHORT = "short"  # 2 years: praise, questions, suggestions
+    STANDARD = "standard"  # 3 years: complaints
+    LONG = "long"  # 10 years: complaints that led to a decision of lasting value
+
+
+RETENTION_YEARS = {RetentionClass.SHORT: 2, RetentionClass.STANDARD: 3, RetentionClass.LONG: 10}
+
+
+class EventKind(StrEnum):
+    REGISTERED = "registered"
+    NOTE = "note"  # internal, never shown to the person
+    REPLY = "reply"  # to the person: tracking page and e-mail
+    INFO_FROM_PERSON = "info_from_person"
+    ASSIGNED = "assigned"
+    ACKNOWLEDGED = "acknowledged"
+    PAUSED = "paused"
+    RESUMED = "resumed"
+    EXTENDED = "extended"
+    REVIEW_REQUESTED = "review_requested"
+    CLOSED = "closed"
+    SATISFACTION = "satisfaction"
+    SECRECY = "secrecy"
+    ANONYMISED = "anonymised"
+
+
+KIND_LABELS = {
+    Kind.COMPLAINT: _("Complaint"),
+    Kind.SUGGESTION: _("Suggestion"),
+    Kind.PRAISE: _("Praise"),
+    Kind.QUESTION: _("Question"),
+}
+
+CHANNEL_LABELS = {
+    Channel.WEB: _("Web form"),
+    Channel.PHONE: _("Phone"),
+    Channel.VISIT: _("Visit"),
+    Channel.LETTER: _("Letter"),
+    Channel.EMAIL: _("E-mail"),
+    Channel.OPEN311: _("App (Open311)"),
+}
+
+STATUS_LABELS = {
+    Status.RECEIVED: _("Received"),
+    Status.IN_PROGRESS: _("Being handled"),
+    Status.WAITING: _("Waiting for you"),
+    Status.REVIEW: _("Under review"),
+    Status.CLOSED: _("Closed"),
+}
+
+OUTCOME_LABELS = {
+    Outcome.UPHELD: _("Upheld"),
+    Outcome.PARTLY_UPHELD: _("Partly upheld"),
+    Outcome.NOT_UPHELD: _("Not upheld"),
+    Outcome.RESOLVED: _("Resolved"),
+}
+
+RETENTION_LABELS = {
+    RetentionClass.SHORT: _("2 years"),
+    RetentionClass.STANDARD: _("3 years"),
+    RetentionClass.LONG: _("10 years"),
+}

@@ -1,0 +1,210 @@
+"""Public pages: the feedback form, the receipt and the private tracking page."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from commitments.models import CommitmentVersion, Service
+from commitments.states import CommitmentStatus
+from complaints import attachments, services
+from complaints.forms import HONEYPOT, RateLimiter, read_feedback
+from complaints.models import Feedback, FeedbackEvent
+from complaints.services import HandlingError
+from complaints.states import KIND_LABELS, OUTCOME_LABELS, STATUS_LABELS, EventKind, Kind, Status
+from servicedialog.audit import client_ip
+from servicedialog.auth import public
+from servicedialog.forms import Form, render
+from servicedialog.i18n import lazy as _
+from servicedialog.models import Organisation
+from servicedialog.templating import flash
+
+
+async def _organisation(request: Request) -> Organisation:
+    org = await Organisation.get_or_none(slug=request.path_params["org"])
+    if org is None:
+        raise HTTPException(404)
+    return org
+
+
+async def form_choices(organisation: Organisation, language: str) -> dict[str, Any]:
+    """Services, and the published promises of each, for the service and promise lists."""
+    service_rows = await Service.filter(organisation_id=organisation.id).order_by("name_sv")
+    versions = (
+        await CommitmentVersion.filter(
+            commitment__service__organisation_id=organisation.id,
+            commitment__status=CommitmentStatus.PUBLISHED,
+        )
+        .order_by("commitment_id", "version")
+        .select_related("commitment")
+    )
+    latest: dict[int, CommitmentVersion] = {v.commitment_id: v for v in versions}
+    promises: dict[int, list[tuple[int, str]]] = {}
+    for version in latest.values():
+        promises.setdefault(version.commitment.service_id, []).append(
+            (version.commitment_id, version.promise(language))
+        )
+    return {
+        "services": [(s.id, s.name(language)) for s in service_rows],
+        "promises": [(s.name(language), promises[s.id]) for s in service_rows if s.id in promises],
+        "kind_labels": KIND_LABELS,
+    }
+
+
+def _limiter(request: Request) -> RateLimiter:
+    state = request.app.state
+    if not hasattr(state, "feedback_limiter"):
+        state.feedback_limiter = RateLimiter(state.settings.feedback_rate_limit)
+    limiter: RateLimiter = state.feedback_limiter
+    return limiter
+
+
+async def _read_with_files(request: Request) -> tuple[Form, list[tuple[str, bytes]]]:
+    """The form and its files (read whole: they are small and checked before storing)."""
+    async with request.form(max_files=attachments.MAX_FILES + 2) as data:
+        form = Form.from_formdata(data)
+        files = [
+            (upload.filename or "", await upload.read(attachments.MAX_BYTES + 1))
+            for upload in data.getlist("attachments")
+            if isinstance(upload, UploadFile) and upload.filename
+        ]
+    return form, files
+
+
+@public
+async def new(request: Request) -> Response:
+    org = await _organisation(request)
+    language = request.state.language
+    form = Form({"kind": request.query_params.get("kind", ""), "language": language})
+    for key in ("service", "commitment"):
+        if request.query_params.get(key, "").isdigit():
+            form.values[key] = request.query_params[key]
+    if request.method == "POST":
+        form, files = await _read_with_files(request)
+        if form.get(HONEYPOT):
+            # Bots get what looks like success and nothing is stored.
+            return RedirectResponse(request.url_for("complaints:thanks", org=org.slug), 303)
+        if not _limiter(request).allow(client_ip(request)):
+            form.error(
+                "text",
+                _(
+                    "We have received many messages from your network just now. "
+                    "Wait a few minutes and send again."
+                ),
+            )
+        new_feedback = await read_feedback(form, org, language)
+        stored: list[attachments.Stored] = []
+        if form.ok:
+            try:
+                stored = await attachments.store(files, request.app.state.settings.var_dir)
+            except attachments.AttachmentError as error:
+                form.error("attachments", error.message)
+        if form.ok:
+            new_feedback.attachments = stored
+            try:
+                registered = await services.register(org, new_feedback)
+            except BaseException:
+                for item in stored:
+                    item.discard()
+                raise
+            flash(request, _("Thank you. Your feedback is registered."))
+            return RedirectResponse(
+                request.url_for("complaints:track", token=registered.token), status_code=303
+            )
+    context = await form_choices(org, language)
+    return render(
+        request,
+        "complaints/new.html",
+        {"org": org, "form": form, **context},
+        status_code=400 if form.errors else 200,
+    )
+
+
+@public
+async def thanks(request: Request) -> Response:
+    org = await _organisation(request)
+    return render(request, "complaints/thanks.html", {"org": org})
+
+
+async def _tracked(request: Request) -> Feedback:
+    feedback = await services.by_token(request.path_params["token"])
+    if feedback is None:
+        raise HTTPException(404)
+    return feedback
+
+
+@public
+async def track(request: Request) -> Response:
+    return await _track_page(request)
+
+
+async def _track_page(
+    request: Request, form: Form | None = None, status_code: int = 200
+) -> Response:
+    feedback = await _tracked(request)
+    org = await Organisation.get(id=feedback.organisation_id)
+    events = await FeedbackEvent.filter(feedback_id=feedback.id, visible_to_person=True)
+    service = await Service.get_or_none(id=feedback.service_id) if feedback.service_id else None
+    return render(
+        request,
+        "complaints/track.html",
+        {
+            "org": org,
+            "feedback": feedback,
+            "service": service,
+            "events": events,
+            "form": form or Form({}),
+            "review_possible": services.review_possible(feedback),
+            "status_labels": STATUS_LABELS,
+            "kind_labels": KIND_LABELS,
+            "outcome_labels": OUTCOME_LABELS,
+            "EventKind": EventKind,
+            "Status": Status,
+            "Kind": Kind,
+        },
+        status_code=status_code,
+    )
+
+
+async def _person_action(request: Request, action: str) -> Response:
+    feedback = await _tracked(request)
+    async with request.form() as data:
+        form = Form.from_formdata(data)
+    try:
+        if action == "info":
+            await services.add_information(feedback, form.get("text")[:5000], date.today())
+            message = _("Thank you. We have added it to your feedback.")
+        elif action == "review":
+            await services.request_review(feedback, form.get("reason")[:5000])
+            message = _("We have received your request for a review.")
+        else:
+            score = int(form.get("score")) if form.get("score").isdigit() else 0
+            await services.record_satisfaction(feedback, score, form.get("comment")[:2000])
+            message = _("Thank you for your answer.")
+    except HandlingError as error:
+        form.error(error.field or "text", error.message)
+        return await _track_page(request, form=form, status_code=400)
+    flash(request, message)
+    return RedirectResponse(
+        request.url_for("complaints:track", token=request.path_params["token"]), status_code=303
+    )
+
+
+@public
+async def track_info(request: Request) -> Response:
+    return await _person_action(request, "info")
+
+
+@public
+async def track_review(request: Request) -> Response:
+    return await _person_action(request, "review")
+
+
+@public
+async def track_satisfaction(request: Request) -> Response:
+    return await _person_action(request, "satisfaction")

@@ -1,0 +1,31 @@
+"""Registers the problem-area list with the core (entry point servicedialog.features)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from problem_areas.routes import routes
+from servicedialog.features import Feature, NavItem
+from servicedialog.i18n import lazy as _
+from servicedialog.roles import Role
+
+
+async def seed_demo(org: Any) -> None:
+    from problem_areas.services import seed_demo as seed
+
+    await seed(org)
+
+
+feature = Feature(
+    name="problem_areas",
+    path="problem-areas",
+    routes=routes,
+    staff_nav=(
+        NavItem(
+            _("Problem areas"), "problem_areas:list", frozenset({Role.QUALITY_MANAGER, Role.ADMIN})
+        ),
+    ),
+    models="problem_areas.models",
+    migrations="problem_areas.migrations",
+    seed_demo=seed_demo,
+)

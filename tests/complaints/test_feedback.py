@@ -1,0 +1,232 @@
+"""Feedback intake, registration numbers, tracking and handling."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from datetime import UTC, date, datetime
+
+import pytest
+from bs4 import BeautifulSoup
+
+from commitments.services import import_catalogue
+from complaints import identity, services
+from complaints.handling import handling_catalogue, handling_terms
+from complaints.models import Feedback, FeedbackEvent
+from complaints.services import Closing, HandlingError, NewFeedback
+from complaints.states import Kind, Outcome, Status
+from servicedialog.roles import Role
+from tests.commitments.test_recompute import CATALOGUE
+from tests.conftest import post_form, run
+
+
+def new(**kw):
+    return NewFeedback(
+        kind=kw.pop("kind", Kind.COMPLAINT), text=kw.pop("text", "Det tog för lång tid."), **kw
+    )
+
+
+# --- personal identity numbers -----------------------------------------------------------
+
+
+def test_only_valid_identity_numbers_are_masked():
+    text = "Pnr 19900101-0017, 900101-0017 och FI 131052-308T; order 1234567890, fel 19900101-0018"
+    masked = identity.mask(text)
+    assert masked.count(identity.MASK) == 3
+    assert "1234567890" in masked and "19900101-0018" in masked
+
+
+# --- registration numbers ------------------------------------------------------------------
+
+
+def test_numbers_are_per_organisation_and_year_without_gaps_under_concurrency(client, org):
+    async def many():
+        results = await asyncio.gather(*(services.register(org, new()) for _ in range(25)))
+        return sorted(r.feedback.number for r in results)
+
+    numbers = run(client, many)
+    year = datetime.now(UTC).year
+    assert numbers == [f"SYN-{year}-{i:06d}" for i in range(1, 26)]
+
+
+def test_a_letter_from_last_year_gets_last_years_series(client, org):
+    old = run(
+        client, services.register, org, new(received_at=datetime(2025, 12, 30, 10, tzinfo=UTC))
+    )
+    assert old.feedback.number == "SYN-2025-000001"
+    # Tuesday 30 December 2025: New Year's Eve and Day are not working days, so the two
+    # working days are Friday 2 and Monday 5 January.
+    assert old.feedback.acknowledge_due == date(2026, 1, 5)
+
+
+# --- the public form ------------------------------------------------------------------------
+
+
+def test_public_form_keeps_what_was_typed_and_then_registers(client, org):
+    run(client, import_catalogue, org, CATALOGUE)
+    url = f"/feedback/{org.slug}/"
+    page = client.get(url)
+    assert page.status_code == 200
+    bad = post_form(
+        client, url, {"text": "Min text om bygglovet", "contact_email": "inte-en-adress"}
+    )
+    assert bad.status_code == 400
+    soup = BeautifulSoup(bad.text, "html.parser")
+    assert soup.select_one("#field-text").text == "Min text om bygglovet"
+    errors = [a["href"] for a in soup.select(".error-summary a")]
+    assert "#field-kind" in errors and "#field-contact_email" in errors
+    assert run(client, Feedback.all().count) == 0
+    ok = post_form(
+        client,
+        url,
+        {
+            "kind": "complaint",
+            "text": "Min text 19900101-0017",
+            "contact_email": "a@example.se",
+            "consent": "yes",
+        },
+        follow_redirects=False,
+    )
+    assert ok.status_code == 303
+    track = client.get(ok.headers["location"])
+    assert re.search(r"SYN-\d{4}-000001", track.text)
+    stored = run(client, Feedback.first)
+    # Only a hash of the link's token is stored.
+    token = ok.headers["location"].rsplit("/", 1)[-1]
+    assert token not in stored.tracking_hash and stored.tracking_hash == services.token_hash(token)
+
+
+def test_honeypot_submissions_are_not_stored(client, org):
+    response = post_form(
+        client,
+        f"/feedback/{org.slug}/",
+        {"kind": "praise", "text": "Köp billiga klockor", "website": "http://spam.example"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    assert run(client, Feedback.all().count) == 0
+
+
+def test_anonymous_with_contact_details_is_refused(client, org):
+    response = post_form(
+        client,
+        f"/feedback/{org.slug}/",
+        {"kind": "complaint", "text": "x", "anonymous": "yes", "contact_email": "a@example.se"},
+    )
+    assert response.status_code == 400
+    assert "anonym" in response.text
+
+
+# --- handling -------------------------------------------------------------------------------
+
+
+def test_pause_moves_the_deadline_and_the_person_sees_it(client, org, member):
+    handler = member(Role.HANDLER)
+    registered = run(
+        client, services.register, org, new(received_at=datetime(2026, 11, 2, 9, tzinfo=UTC))
+    )
+    feedback = registered.feedback
+    assert feedback.answer_due == date(2026, 11, 16)  # 10 working days after Monday 2 Nov
+    run(client, services.pause, feedback, handler, "Väntar på ritningar", date(2026, 11, 3))
+    run(client, services.resume, feedback, handler, date(2026, 11, 6))
+    assert feedback.answer_due == date(2026, 11, 19)  # 4, 5 and 6 Nov paused
+    page = client.get(f"/feedback/track/{registered.token}").text
+    assert "Väntar på ritningar" in page
+
+
+def test_extension_needs_a_reason_and_is_capped(client, org, member):
+    handler = member(Role.HANDLER)
+    feedback = run(client, services.register, org, new()).feedback
+    with pytest.raises(HandlingError):
+        run(client, services.extend, feedback, handler, "", date(2099, 1, 1))
+    with pytest.raises(HandlingError, match="at most one more"):
+        run(client, services.extend, feedback, handler, "Stor utredning", date(2099, 1, 1))
+    later = date.fromordinal(feedback.answer_due.toordinal() + 7)
+    run(client, services.extend, feedback, handler, "Stor utredning", later)
+    assert feedback.answer_due == later and feedback.extended
+
+
+def test_close_then_review_by_another_handler_then_satisfaction(client, org, member):
+    first = member(Role.HANDLER, email="first@example.se", sign_in=False)
+    second = member(Role.HANDLER, email="second@example.se", sign_in=False)
+    registered = run(client, services.register, org, new(contact_email="a@example.se"))
+    feedback = registered.feedback
+    run(client, services.assign, feedback, first, first)
+    with pytest.raises(HandlingError):
+        run(client, services.close, feedback, first, Closing(answer="Svar", outcome=None))
+    run(client, services.close, feedback, first, Closing(answer="Svar", outcome=Outcome.NOT_UPHELD))
+    assert feedback.status is Status.CLOSED and services.review_possible(feedback)
+    run(client, services.request_review, feedback, "Jag håller inte med")
+    assert feedback.stage == 2 and feedback.status is Status.REVIEW
+    with pytest.raises(HandlingError, match="someone other"):
+        run(client, services.assign, feedback, first, second)
+    run(client, services.assign, feedback, second, second)
+    run(
+        client,
+        services.close,
+        feedback,
+        second,
+        Closing(answer="Omprövat", outcome=Outcome.PARTLY_UPHELD),
+    )
+    assert not services.review_possible(feedback)
+    response = post_form(client, f"/feedback/track/{registered.token}/satisfaction", {"score": "4"})
+    assert response.status_code == 303
+    assert run(client, Feedback.get, id=feedback.id).satisfaction == 4
+
+
+def test_staff_views_mask_identity_numbers_unless_the_role_may_see_them(client, org, member):
+    feedback = run(client, services.register, org, new(text="Mitt nummer 19900101-0017")).feedback
+    member(Role.QUALITY_MANAGER)
+    page = client.get(f"/feedback/manage/{feedback.id}").text
+    assert "19900101-0017" not in page and identity.MASK in page
+    member(Role.HANDLER, email="h@example.se")
+    assert "19900101-0017" in client.get(f"/feedback/manage/{feedback.id}").text
+
+
+def test_handler_replies_through_the_case_page_and_it_is_audited(client, org, member):
+    member(Role.HANDLER)
+    registered = run(client, services.register, org, new(contact_email="a@example.se"))
+    url = f"/feedback/manage/{registered.feedback.id}/reply"
+    empty = post_form(client, url, {"body": ""})
+    assert empty.status_code == 400
+    sent = post_form(client, url, {"body": "Vi tittar på det."})
+    assert sent.status_code == 303
+    assert "Vi tittar på det." in client.get(f"/feedback/track/{registered.token}").text
+    events = run(
+        client,
+        FeedbackEvent.filter(feedback_id=registered.feedback.id).values_list,
+        "kind",
+        flat=True,
+    )
+    assert "reply" in events
+
+
+def test_inbox_filters_and_contact_centre_registers_by_phone(client, org, member):
+    run(client, services.register, org, new(kind=Kind.PRAISE))
+    member(Role.CONTACT_CENTRE)
+    response = post_form(
+        client,
+        "/feedback/manage/register",
+        {
+            "channel": "phone",
+            "kind": "complaint",
+            "text": "Ringde om bygglov",
+            "language": "sv",
+            "received_on": date.today().isoformat(),
+        },
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    inbox = BeautifulSoup(client.get("/feedback/manage/?kind=complaint").text, "html.parser")
+    assert len(inbox.select("tbody tr")) == 1
+    stored = run(client, Feedback.get, kind="complaint")
+    assert stored.channel == "phone" and stored.registered_by_id is not None
+
+
+def test_handling_terms_come_from_the_published_commitments(client, org):
+    run(client, import_catalogue, org, handling_catalogue())
+    catalogue = handling_catalogue()
+    catalogue["services"][0]["commitments"][1]["threshold"] = 15
+    run(client, import_catalogue, org, catalogue)
+    terms = run(client, handling_terms, org)
+    assert terms.answer.threshold == 15 and terms.acknowledge.threshold == 2
