@@ -61,7 +61,9 @@ async def next_number(organisation: Organisation, year: int, connection: BaseDBA
         "ON CONFLICT (organisation_id, year) DO NOTHING",
         [organisation.id, year],
     )
-    _count, rows = await connection.execute_query(
+    # execute_query_dict fetches the RETURNING row on both backends (execute_query does not
+    # on asyncpg for an UPDATE).
+    rows = await connection.execute_query_dict(
         f"UPDATE {table} SET last_number = last_number + 1 "
         f"WHERE organisation_id = {p1} AND year = {p2} RETURNING last_number",
         [organisation.id, year],
