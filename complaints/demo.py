@@ -93,8 +93,9 @@ async def seed(org: Organisation, count: int = 1200, seed_value: int = 2026) -> 
     channels = (
         [Channel.WEB] * 6 + [Channel.PHONE] * 2 + [Channel.EMAIL, Channel.VISIT, Channel.LETTER]
     )
-    for i in range(count):
-        days_ago = int(730 * (1 - rng.random() ** 1.3))
+    # Oldest first, so that the registration numbers follow the order of arrival.
+    ages = sorted((int(730 * (1 - rng.random() ** 1.3)) for _ in range(count)), reverse=True)
+    for i, days_ago in enumerate(ages):
         received_at = now - timedelta(days=days_ago, hours=rng.randint(0, 9))
         kind = rng.choice(kinds)
         service = rng.choice(service_list)

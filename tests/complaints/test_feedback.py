@@ -230,3 +230,41 @@ def test_handling_terms_come_from_the_published_commitments(client, org):
     run(client, import_catalogue, org, catalogue)
     terms = run(client, handling_terms, org)
     assert terms.answer.threshold == 15 and terms.acknowledge.threshold == 2
+
+
+def test_retention_anonymises_only_records_whose_period_has_ended(
+    client, org, member, tmp_path, monkeypatch, settings
+):
+    from click.testing import CliRunner
+
+    from servicedialog.cli import main
+
+    handler = member(Role.HANDLER, sign_in=False)
+    kept = run(client, services.register, org, new(contact_email="kvar@example.se")).feedback
+    old = run(client, services.register, org, new(contact_email="gammal@example.se")).feedback
+    praise = run(
+        client, services.register, org, new(kind=Kind.PRAISE, contact_email="b@example.se")
+    ).feedback
+    for f in (kept, old, praise):
+        run(client, services.close, f, handler, Closing(answer="Svar", outcome=Outcome.UPHELD))
+
+    async def age(feedback_id, closed):
+        await Feedback.filter(id=feedback_id).update(closed_at=closed)
+
+    run(client, age, old.id, datetime(2022, 1, 10, tzinfo=UTC))  # complaint: 3 years
+    run(client, age, praise.id, datetime(2024, 1, 10, tzinfo=UTC))  # praise: 2 years
+    run(client, age, kept.id, datetime(2024, 1, 10, tzinfo=UTC))  # complaint: not yet
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("VAR_DIR", str(tmp_path))
+    monkeypatch.setenv("SECRET_KEY", settings.secret_key)
+    runner = CliRunner()
+    dry = runner.invoke(main, ["retention", "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert "2 records would be anonymised" in dry.output
+    assert run(client, Feedback.get, id=old.id).contact_email == "gammal@example.se"
+    real = runner.invoke(main, ["retention"])
+    assert "2 records anonymised" in real.output
+    gone = run(client, Feedback.get, id=old.id)
+    assert gone.contact_email == "" and gone.text == "[anonymiserad]" and gone.number == old.number
+    assert run(client, Feedback.get, id=kept.id).contact_email == "kvar@example.se"
+    assert "0 records" in runner.invoke(main, ["retention"]).output

@@ -1,0 +1,31 @@
+"""Command line of feedback handling: ``servicedialog retention``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from servicedialog.cli import run_with_db, settings_or_exit
+
+
+@click.command("retention")
+@click.option("--dry-run", is_flag=True, help="Only list what would be anonymised.")
+def retention_command(dry_run: bool) -> None:
+    """Anonymise feedback whose retention period has ended (run it daily)."""
+    from complaints.retention import anonymise, due_for_anonymisation
+
+    settings = settings_or_exit()
+
+    async def work() -> Any:
+        due = await due_for_anonymisation()
+        if not dry_run:
+            for item in due:
+                await anonymise(item, settings.var_dir)
+        return due
+
+    due = run_with_db(settings, work)
+    for item in due:
+        click.echo(f"{item.number}\tclosed {item.closed_at:%Y-%m-%d}\t{item.retention_class}")
+    verb = "would be anonymised" if dry_run else "anonymised"
+    click.echo(f"{len(due)} records {verb}")
