@@ -6,6 +6,14 @@ routes = [
     # Before the organisation pages: "manage" and "track" are reserved slugs.
     Route("/manage/", staff.inbox, name="inbox"),
     Route("/manage/register", staff.register, methods=["GET", "POST"], name="register"),
+    Route("/manage/export.csv", staff.export_csv, name="export_csv"),
+    Route("/manage/templates", staff.templates, methods=["GET", "POST"], name="templates"),
+    Route(
+        "/manage/templates/{id:int}/delete",
+        staff.template_delete,
+        methods=["POST"],
+        name="template_delete",
+    ),
     Route("/manage/{id:int}", staff.detail, name="detail"),
     Route("/manage/{id:int}/{action:str}", staff.act, methods=["POST"], name="act"),
     Route("/manage/attachments/{id:int}", staff.attachment, name="attachment"),

@@ -342,3 +342,131 @@ async def attachment(request: Request) -> Response:
         filename=item.filename,
         content_disposition_type="attachment",
     )
+
+
+managers = requires_role(Role.QUALITY_MANAGER, Role.ADMIN)
+EXPORT_COLUMNS = [
+    "number",
+    "kind",
+    "channel",
+    "service_code",
+    "unit",
+    "status",
+    "stage",
+    "received_at",
+    "answer_due",
+    "closed_at",
+    "outcome",
+    "root_cause",
+    "satisfaction",
+    "secret",
+    "text",
+]
+
+
+@managers
+async def templates(request: Request) -> Response:
+    """Reply templates: texts handlers start their answers from."""
+    org = current_organisation(request)
+    form = Form({})
+    if request.method == "POST":
+        form = await read_form(request)
+        title = form.require("title", 120)
+        body_sv = form.require("body_sv", 10_000)
+        body_en = form.get("body_en")[:10_000]
+        if form.ok:
+            template = await ReplyTemplate.create(
+                organisation=org, title=title, body_sv=body_sv, body_en=body_en
+            )
+            await audit.record(
+                "reply_template.created", request=request, target=template, organisation=org
+            )
+            return done(
+                request,
+                str(request.url_for("complaints:templates")),
+                _("The template is saved."),
+            )
+    return render(
+        request,
+        "complaints/templates.html",
+        {"form": form, "templates": await ReplyTemplate.filter(organisation_id=org.id)},
+        status_code=400 if form.errors else 200,
+    )
+
+
+@managers
+async def template_delete(request: Request) -> Response:
+    org = current_organisation(request)
+    template = await ReplyTemplate.get_or_none(id=request.path_params["id"], organisation_id=org.id)
+    if template is None:
+        raise HTTPException(404)
+    await template.delete()
+    await audit.record(
+        "reply_template.deleted", request=request, organisation=org, title=template.title
+    )
+    return done(
+        request, str(request.url_for("complaints:templates")), _("The template is removed.")
+    )
+
+
+@readers
+async def export_csv(request: Request) -> Response:
+    """The inbox's records as CSV, with the inbox's filters. Personal identity numbers are
+    masked unless the role may see them; secret records give only their public summary."""
+    import csv
+    import io
+
+    org = current_organisation(request)
+    may_see = sees_identity(request)
+    query = inbox_query(org.id, request.query_params, request.state.user)
+    rows = await query.limit(50_000).values(
+        "number",
+        "kind",
+        "channel",
+        "service__code",
+        "unit__code",
+        "status",
+        "stage",
+        "received_at",
+        "answer_due",
+        "closed_at",
+        "outcome",
+        "root_cause__name_sv",
+        "satisfaction",
+        "secret",
+        "public_summary",
+        "text",
+    )
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(EXPORT_COLUMNS)
+    for r in rows:
+        if r["secret"] and not may_see:
+            text = r["public_summary"]
+        else:
+            text = r["text"] if may_see else identity.mask(r["text"])
+        writer.writerow(
+            [
+                r["number"],
+                r["kind"],
+                r["channel"],
+                r["service__code"] or "",
+                r["unit__code"] or "",
+                r["status"],
+                r["stage"],
+                r["received_at"].isoformat() if r["received_at"] else "",
+                r["answer_due"].isoformat() if r["answer_due"] else "",
+                r["closed_at"].isoformat() if r["closed_at"] else "",
+                r["outcome"] or "",
+                r["root_cause__name_sv"] or "",
+                r["satisfaction"] if r["satisfaction"] is not None else "",
+                "yes" if r["secret"] else "no",
+                text,
+            ]
+        )
+    await audit.record("feedback.exported", request=request, organisation=org, rows=len(rows))
+    return Response(
+        buffer.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="feedback.csv"'},
+    )

@@ -268,3 +268,30 @@ def test_retention_anonymises_only_records_whose_period_has_ended(
     assert gone.contact_email == "" and gone.text == "[anonymiserad]" and gone.number == old.number
     assert run(client, Feedback.get, id=kept.id).contact_email == "kvar@example.se"
     assert "0 records" in runner.invoke(main, ["retention"]).output
+
+
+def test_export_masks_identity_numbers_and_secret_records_for_managers(client, org, member):
+    handler = member(Role.HANDLER, sign_in=False)
+    open_one = run(client, services.register, org, new(text="Ring 19900101-0017")).feedback
+    secret = run(client, services.register, org, new(text="Känsligt 900101-0017")).feedback
+    run(client, services.set_secrecy, secret, handler, True, "Klagomål om hemtjänst")
+    member(Role.QUALITY_MANAGER)
+    text = client.get("/feedback/manage/export.csv").text
+    assert open_one.number in text and "19900101-0017" not in text and identity.MASK in text
+    assert "Klagomål om hemtjänst" in text and "Känsligt" not in text
+
+
+def test_reply_templates_fill_the_answer_in_the_language_asked_for(client, org, member):
+    member(Role.QUALITY_MANAGER, Role.HANDLER)
+    saved = post_form(
+        client,
+        "/feedback/manage/templates",
+        {"title": "Tack", "body_sv": "Tack för din synpunkt.", "body_en": "Thank you."},
+    )
+    assert saved.status_code == 303
+    feedback = run(client, services.register, org, new(language="en")).feedback
+    from complaints.models import ReplyTemplate
+
+    template = run(client, ReplyTemplate.first)
+    page = client.get(f"/feedback/manage/{feedback.id}?template={template.id}").text
+    assert "Thank you.</textarea>" in page
