@@ -39,6 +39,8 @@ def _number(form: Form, name: str, low: float, high: float) -> float | None:
 async def read_feedback(
     form: Form, organisation: Organisation, language: str, staff: bool = False
 ) -> NewFeedback:
+    if not form.get("kind"):
+        form.error("kind", _("Choose what kind of feedback it is."))
     kind = form.choice("kind", tuple(Kind))
     text = form.require("text", MAX_TEXT)
     service = commitment = None

@@ -295,3 +295,17 @@ def test_reply_templates_fill_the_answer_in_the_language_asked_for(client, org, 
     template = run(client, ReplyTemplate.first)
     page = client.get(f"/feedback/manage/{feedback.id}?template={template.id}").text
     assert "Thank you.</textarea>" in page
+
+
+def test_inbox_pages_through_many_records_by_deadline(client, org, member):
+    async def many():
+        for _ in range(30):
+            await services.register(org, new())
+
+    run(client, many)
+    member(Role.HANDLER)
+    first = BeautifulSoup(client.get("/feedback/manage/").text, "html.parser")
+    assert len(first.select("tbody tr")) == 25
+    second = first.select_one("a[rel=next]")["href"]
+    rest = BeautifulSoup(client.get("/feedback/manage/" + second).text, "html.parser")
+    assert len(rest.select("tbody tr")) == 5
