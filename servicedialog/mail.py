@@ -116,9 +116,9 @@ def build_message(
         email["Message-ID"] = message.message_id
     # RFC 3834: an automatic message; well-behaved auto-responders do not answer it.
     email["Auto-Submitted"] = "auto-generated"
-    email["Content-Language"] = message.language
     # Quoted-printable keeps the message 7-bit, so any server relays it unchanged.
     email.set_content(message.body_text, charset="utf-8", cte="quoted-printable")
+    email["Content-Language"] = message.language  # after set_content, which clears Content-*
     return email
 
 

@@ -54,12 +54,19 @@ def test_queued_mail_is_delivered_as_a_real_utf8_message(client, org, mail_setti
     assert email["Message-ID"].endswith("@testserver>")
     assert email.get_content_type() == "text/plain"
     assert email.get_content_charset() == "utf-8"
+    assert email["Content-Language"] == "sv"
     assert email.get_content().replace("\r\n", "\n").rstrip("\n") == BODY
     stored = reload(client, message)
     assert stored.status == OutboxStatus.SENT
     assert (stored.attempts, stored.last_error, stored.claimed_until) == (1, "", None)
     assert stored.sent_at is not None
     assert stored.message_id == email["Message-ID"]
+
+
+def test_english_mail_says_so(client, mail_settings, smtp_server):
+    queue(client, subject="We have received your feedback", body="Thank you.", language="en")
+    run(client, send_pending, mail_settings)
+    assert smtp_server.messages[0]["Content-Language"] == "en"
 
 
 def test_nothing_due_opens_no_connection(client, mail_settings, smtp_server):
