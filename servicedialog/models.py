@@ -221,4 +221,4 @@ class OutboxMessage(Model):
 
     class Meta:
         table = "core_outbox_message"
-        indexes = (("status", "next_attempt_at"), ("organisation", "status"))
+        indexes = (("status", "next_attempt_at"), ("organisation_id", "status"))

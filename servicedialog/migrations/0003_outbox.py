@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
                 ('sent_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('message_id', fields.CharField(default='', max_length=255)),
             ],
-            options={'table': 'core_outbox_message', 'app': 'core', 'indexes': [Index(fields=['status', 'next_attempt_at']), Index(fields=['organisation', 'status'])], 'pk_attr': 'id', 'table_description': 'One outgoing e-mail, queued with the change that caused it, sent by servicedialog.mail.'},
+            options={'table': 'core_outbox_message', 'app': 'core', 'indexes': [Index(fields=['status', 'next_attempt_at']), Index(fields=['organisation_id', 'status'])], 'pk_attr': 'id', 'table_description': 'One outgoing e-mail, queued with the change that caused it, sent by servicedialog.mail.'},
             bases=['Model'],
         ),
     ]
