@@ -90,6 +90,8 @@ async def queue_mail(
         raise ValueError("the subject must be one line of at most 500 characters")
     if language not in LANGUAGES:
         raise ValueError(f"language must be one of {', '.join(LANGUAGES)}")
+    if len(reference) > 100:
+        raise ValueError("the reference must be at most 100 characters")
     return await OutboxMessage.create(
         using_db=connection,
         organisation=organisation,
@@ -97,7 +99,7 @@ async def queue_mail(
         subject=subject,
         body_text=body,
         language=language,
-        reference=reference[:100],
+        reference=reference,
         next_attempt_at=now(),
     )
 
@@ -272,8 +274,8 @@ class _Batch:
     async def send(self, message: OutboxMessage) -> None:
         """Send one message; raises _Failure."""
         smtp = await self._connect()
-        email = build_message(self.settings, message, date=now())
         try:
+            email = build_message(self.settings, message, date=now())
             await smtp.send_message(
                 email, sender=self.envelope_from, recipients=[message.to_address]
             )

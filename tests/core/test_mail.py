@@ -112,6 +112,12 @@ def test_queue_mail_refuses_what_cannot_go_into_a_header(client, to, subject):
     assert run(client, OutboxMessage.all().count) == 0
 
 
+@pytest.mark.parametrize("extra", [{"language": "fi"}, {"reference": "x" * 101}])
+def test_queue_mail_refuses_unknown_languages_and_long_references(client, extra):
+    with pytest.raises(ValueError):
+        queue(client, **extra)
+
+
 def test_mail_is_part_of_the_callers_transaction(client, mail_settings, smtp_server):
     async def fails_after_queueing():
         async with in_transaction():
@@ -280,3 +286,48 @@ def test_without_smtp_host_the_app_sends_nothing(client, settings, smtp_server):
     time.sleep(0.3)
     assert smtp_server.messages == []
     assert reload(client, queue(client)).attempts == 0
+
+
+# AUTH without TLS is fine on loopback in a test; aiosmtpd warns (in its own thread).
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_the_sender_signs_in_when_a_user_name_is_set(client, settings):
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
+
+    from tests.conftest import SMTPRecorder
+
+    logins = []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        logins.append((auth_data.login, auth_data.password))
+        return AuthResult(success=auth_data.password == b"hemligt-l\xc3\xb6senord", handled=False)
+
+    recorder = SMTPRecorder()
+    server = Controller(
+        recorder,
+        hostname="127.0.0.1",
+        port=recorder.port,
+        authenticator=authenticator,
+        auth_required=True,
+        auth_require_tls=False,
+    )
+    server.start()
+    try:
+        signed_in = dataclasses.replace(
+            settings,
+            smtp_host="127.0.0.1",
+            smtp_port=recorder.port,
+            smtp_username="servicedialog",
+            smtp_password="hemligt-lösenord",
+            smtp_timeout=5,
+        )
+        wrong = dataclasses.replace(signed_in, smtp_password="fel")
+        message = queue(client)
+        assert run(client, send_pending, wrong).deferred == 1
+        assert "535" in reload(client, message).last_error
+        move_to_past(client, message)
+        assert run(client, send_pending, signed_in).sent == 1
+    finally:
+        server.stop()
+    assert logins[-1] == (b"servicedialog", "hemligt-lösenord".encode())
+    assert len(recorder.messages) == 1
