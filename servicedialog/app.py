@@ -18,7 +18,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Scope, Send
 from tortoise.contrib.starlette import RegisterTortoise
 
-from servicedialog import charts, openapi, views
+from servicedialog import charts, mail, openapi, views
 from servicedialog.auth import StaffMiddleware, public
 from servicedialog.cache import TTLCache
 from servicedialog.csrf import CSRFMiddleware
@@ -81,7 +81,11 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        async with RegisterTortoise(app, config=tortoise_config(settings, features)):
+        async with (
+            RegisterTortoise(app, config=tortoise_config(settings, features)),
+            # Every worker runs a sender when SMTP is configured; claims keep them apart.
+            mail.background_sender(settings),
+        ):
             yield
 
     async def openapi_json(request: Request) -> Response:

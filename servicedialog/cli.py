@@ -276,6 +276,60 @@ def api_keys_create(org_slug: str, name: str) -> None:
     click.echo("It is shown only now; store it safely.")
 
 
+@main.group()
+def mail() -> None:
+    """Send and clean up the outbox of outgoing e-mail."""
+
+
+@mail.command("send")
+@click.option(
+    "--loop",
+    is_flag=True,
+    help="Keep sending every MAIL_SEND_INTERVAL seconds until stopped (the web app does this "
+    "itself when SMTP_HOST is set).",
+)
+@click.option(
+    "--limit",
+    default=50,
+    show_default=True,
+    type=click.IntRange(1, 1000),
+    help="Most messages to send in one round.",
+)
+def mail_send(loop: bool, limit: int) -> None:
+    """Send the e-mail that is due, over SMTP_HOST; failures are retried later."""
+    from servicedialog.mail import run_sender, send_pending
+
+    settings = _settings()
+    if not settings.smtp_host:
+        raise click.ClickException("SMTP_HOST is not set: mail stays in the outbox")
+    if loop:
+        click.echo(f"sending through {settings.smtp_host} every {settings.mail_send_interval} s")
+        try:
+            run_with_db(settings, lambda: run_sender(settings))
+        except KeyboardInterrupt:
+            click.echo("stopped")
+        return
+    report = run_with_db(settings, lambda: send_pending(settings, limit=limit))
+    click.echo(str(report))
+
+
+@mail.command("purge")
+@click.option(
+    "--days",
+    type=click.IntRange(1),
+    default=None,
+    help="Delete sent mail older than this many days (default: MAIL_KEEP_DAYS).",
+)
+def mail_purge(days: int | None) -> None:
+    """Delete sent e-mail older than MAIL_KEEP_DAYS from the outbox."""
+    from servicedialog.mail import purge_sent
+
+    settings = _settings()
+    keep = days or settings.mail_keep_days
+    deleted = run_with_db(settings, lambda: purge_sent(keep))
+    click.echo(f"deleted {deleted} sent message(s) older than {keep} days")
+
+
 @main.command()
 @click.option("--seed-only", is_flag=True, help="Fill the database and exit without serving.")
 @click.option("--host", default="127.0.0.1", show_default=True)

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from servicedialog import audit
 from servicedialog.features import discover
-from servicedialog.models import Organisation, Unit, User
+from servicedialog.mail import queue_mail
+from servicedialog.models import Organisation, OutboxMessage, OutboxStatus, Unit, User
 from servicedialog.orgs.services import create_organisation, create_unit, create_user, grant_role
 from servicedialog.roles import Role
 
@@ -117,9 +118,33 @@ async def seed(progress: Callable[[int], None] | None = None) -> list[tuple[str,
             unit = units.get(person.unit_code) if person.unit_code else None
             await grant_role(user, org, person.role, unit)
             credentials.append((person.email, org.slug, person.role.value))
+        await seed_outbox(org)
         for feature in discover():
             if feature.seed_demo is not None:
                 await feature.seed_demo(org)
         if progress:
             progress(1)
     return credentials
+
+
+async def seed_outbox(org: Organisation) -> None:
+    """Two example messages in the outbox (to example.com, a domain reserved for examples),
+    so that the demo shows what Administration → Outgoing e-mail looks like."""
+    if await OutboxMessage.exists(organisation_id=org.id, reference__startswith="demo:"):
+        return
+    body = (
+        f"Hej!\n\nTack för att du hörde av dig till {org.name_sv}. Vi har tagit emot din "
+        "synpunkt och svarar inom tio arbetsdagar.\n\n"
+        f"Med vänlig hälsning\n{org.name_sv}\n\n"
+        "(Ett exempel i demonstrationen av Servicedialog.)"
+    )
+    subject = "Vi har tagit emot din synpunkt"
+    await queue_mail("invanare@example.com", subject, body, organisation=org, reference="demo:1")
+    refused = await queue_mail(
+        "okand@example.com", subject, body, organisation=org, reference="demo:2"
+    )
+    await OutboxMessage.filter(id=refused.id).update(
+        status=OutboxStatus.FAILED,
+        attempts=1,
+        last_error="550 5.1.1 <okand@example.com>: Recipient address rejected: User unknown",
+    )

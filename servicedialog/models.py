@@ -1,7 +1,9 @@
-"""Models the core shares with every feature: organisations, units, users, roles, audit."""
+"""Models the core shares with every feature: organisations, units, users, roles, audit,
+the e-mail outbox."""
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 from tortoise import fields
@@ -185,3 +187,38 @@ class ApiKey(Model):
     class Meta:
         table = "core_api_key"
         ordering = ["-created_at"]
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"  # waiting for its next attempt
+    SENT = "sent"  # accepted by the mail server
+    FAILED = "failed"  # refused for good, or out of attempts; an administrator may retry
+
+
+class OutboxMessage(Model):
+    """One outgoing e-mail, queued with the change that caused it, sent by servicedialog.mail."""
+
+    id = fields.BigIntField(primary_key=True)
+    organisation: fields.ForeignKeyNullableRelation[Organisation] = fields.ForeignKeyField(
+        "core.Organisation", related_name=False, null=True, on_delete=fields.CASCADE
+    )
+    organisation_id: int | None
+    to_address = fields.CharField(max_length=254)
+    subject = fields.CharField(max_length=500)
+    body_text = fields.TextField()
+    language = fields.CharField(max_length=2, default="sv")
+    # Free text such as "feedback:123", so a feature can find the mail it sent.
+    reference = fields.CharField(max_length=100, default="", db_index=True)
+    status = fields.CharEnumField(OutboxStatus, max_length=10, default=OutboxStatus.PENDING)
+    attempts = fields.IntField(default=0)
+    next_attempt_at = fields.DatetimeField()
+    # Set by the sender that is working on the message, so no other process sends it too.
+    claimed_until = fields.DatetimeField(null=True)
+    last_error = fields.TextField(default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+    sent_at = fields.DatetimeField(null=True)
+    message_id = fields.CharField(max_length=255, default="")
+
+    class Meta:
+        table = "core_outbox_message"
+        indexes = (("status", "next_attempt_at"), ("organisation_id", "status"))

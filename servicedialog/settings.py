@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from starlette.config import Config
 
 LANGUAGES = ("sv", "en")
+SMTP_TLS_MODES = ("none", "starttls", "tls")
 
 
 class SettingsError(ValueError):
@@ -36,8 +37,12 @@ class Settings:
     smtp_port: int = 25
     smtp_username: str = ""
     smtp_password: str = field(default="", repr=False)
-    smtp_starttls: bool = False
+    smtp_tls: str = "none"
+    smtp_timeout: int = 30
     mail_from: str = "servicedialog@localhost"
+    mail_max_attempts: int = 8
+    mail_send_interval: int = 10
+    mail_keep_days: int = 30
     login_max_failures: int = 5
     login_window_seconds: int = 900
     session_max_age_seconds: int = 8 * 3600
@@ -56,6 +61,11 @@ class Settings:
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite:")
+
+    @property
+    def site_domain(self) -> str:
+        """The host name of ``BASE_URL``, used in the Message-ID of outgoing e-mail."""
+        return urlsplit(self.base_url).hostname or "localhost"
 
 
 def _default_database_url(var_dir: Path) -> str:
@@ -82,6 +92,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         raise SettingsError(
             f"ENVIRONMENT must be development, production or test, not {environment!r}"
         )
+    if "SMTP_STARTTLS" in (os.environ if environ is None else environ):
+        raise SettingsError("SMTP_STARTTLS is replaced by SMTP_TLS=starttls (or none, tls)")
     var_dir = Path(config("VAR_DIR", default="var"))
     secret_key = config("SECRET_KEY", default="")
     if not secret_key:
@@ -100,8 +112,12 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         smtp_port=_int(config, "SMTP_PORT", 25),
         smtp_username=config("SMTP_USERNAME", default=""),
         smtp_password=config("SMTP_PASSWORD", default=""),
-        smtp_starttls=_bool(config, "SMTP_STARTTLS", False),
+        smtp_tls=config("SMTP_TLS", default="none").lower(),
+        smtp_timeout=_int(config, "SMTP_TIMEOUT", 30),
         mail_from=config("MAIL_FROM", default="servicedialog@localhost"),
+        mail_max_attempts=_int(config, "MAIL_MAX_ATTEMPTS", 8),
+        mail_send_interval=_int(config, "MAIL_SEND_INTERVAL", 10),
+        mail_keep_days=_int(config, "MAIL_KEEP_DAYS", 30),
         login_max_failures=_int(config, "LOGIN_MAX_FAILURES", 5),
         login_window_seconds=_int(config, "LOGIN_WINDOW_SECONDS", 900),
         session_max_age_seconds=_int(config, "SESSION_MAX_AGE_SECONDS", 8 * 3600),
@@ -143,3 +159,14 @@ def validate(settings: Settings) -> None:
         raise SettingsError("BASE_URL must start with http:// or https://")
     if settings.is_production and len(settings.secret_key) < 32:
         raise SettingsError("SECRET_KEY must be at least 32 characters in production")
+    validate_mail(settings)
+
+
+def validate_mail(settings: Settings) -> None:
+    if settings.smtp_tls not in SMTP_TLS_MODES:
+        raise SettingsError(f"SMTP_TLS must be one of {', '.join(SMTP_TLS_MODES)}")
+    if "@" not in settings.mail_from or any(c in settings.mail_from for c in "\r\n"):
+        raise SettingsError("MAIL_FROM must be one e-mail address, e.g. noreply@example.se")
+    for name in ("smtp_timeout", "mail_max_attempts", "mail_send_interval", "mail_keep_days"):
+        if getattr(settings, name) < 1:
+            raise SettingsError(f"{name.upper()} must be at least 1")

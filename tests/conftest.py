@@ -5,12 +5,17 @@ lifespan. Helpers run ORM calls inside the client's event loop through its porta
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
+import socket
 from collections.abc import Callable, Iterator
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
 import pytest
+from aiosmtpd.controller import Controller
 from starlette.testclient import TestClient
 
 from servicedialog.app import create_app
@@ -134,3 +139,58 @@ def member(client: TestClient, org: Any) -> Callable[..., Any]:
         return user
 
     return make
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class SMTPRecorder:
+    """An aiosmtpd handler: keeps every message it accepts, parsed, with the connection it
+    came over; ``replies[address]`` lists RCPT answers to give (in order) before accepting."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.messages: list[EmailMessage] = []
+        self.envelopes: list[Any] = []
+        self.peers: list[Any] = []
+        self.replies: dict[str, list[str]] = {}
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        scripted = self.replies.get(address)
+        if scripted:
+            return scripted.pop(0)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        self.envelopes.append(envelope)
+        self.peers.append(session.peer)
+        self.messages.append(message_from_bytes(envelope.original_content, policy=policy.default))
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SMTPRecorder]:
+    """A real SMTP server on 127.0.0.1 (aiosmtpd, in its own thread) that records mail."""
+    recorder = SMTPRecorder()
+    controller = Controller(recorder, hostname="127.0.0.1", port=recorder.port)
+    controller.start()
+    try:
+        yield recorder
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def mail_settings(settings: Settings, smtp_server: SMTPRecorder) -> Settings:
+    """The test settings, with mail going to ``smtp_server``."""
+    return dataclasses.replace(
+        settings,
+        smtp_host="127.0.0.1",
+        smtp_port=smtp_server.port,
+        smtp_timeout=5,
+        mail_from="Servicedialog <noreply@exempelkommun.se>",
+    )

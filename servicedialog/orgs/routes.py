@@ -16,4 +16,12 @@ routes = [
     Route(
         "/api-keys/{id:int}/revoke", views.api_key_revoke, methods=["POST"], name="api_key_revoke"
     ),
+    Route("/outbox", views.outbox, name="outbox"),
+    Route("/outbox/{id:int}", views.outbox_message, name="outbox_message"),
+    Route(
+        "/outbox/{id:int}/send-again",
+        views.outbox_send_again,
+        methods=["POST"],
+        name="outbox_send_again",
+    ),
 ]

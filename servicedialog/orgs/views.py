@@ -1,4 +1,5 @@
-"""Administration pages: organisations, units, users and roles, the audit log."""
+"""Administration pages: organisations, units, users and roles, the audit log, API keys and
+the outbox of outgoing e-mail."""
 
 from __future__ import annotations
 
@@ -7,21 +8,32 @@ from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from tortoise.expressions import Q
 from tortoise.functions import Count
+from tortoise.queryset import QuerySet
 
-from servicedialog import audit
+from servicedialog import audit, mail
 from servicedialog.apikeys import create_key
 from servicedialog.auth import current_organisation, requires_role
 from servicedialog.forms import Form, done, invalid, read_form, render
 from servicedialog.i18n import lazy as _
-from servicedialog.models import ApiKey, AuditEvent, Membership, Organisation, Unit, User
+from servicedialog.models import (
+    ApiKey,
+    AuditEvent,
+    Membership,
+    Organisation,
+    OutboxMessage,
+    OutboxStatus,
+    Unit,
+    User,
+)
 from servicedialog.orgs import services
 from servicedialog.orgs.forms import MemberInput, member_input, organisation_input, unit_input
 from servicedialog.orgs.queries import organisations_changed
 from servicedialog.pagination import paginate
 from servicedialog.roles import Role
+from servicedialog.templating import flash
 
 admin_only = requires_role(Role.ADMIN)
 
@@ -281,3 +293,71 @@ async def audit_log(request: Request) -> Response:
         query = query.filter(action=action)
     page = await paginate(query.order_by("-id"), request)
     return render(request, "orgs/audit.html", {"page": page, "action": action})
+
+
+def _outbox(request: Request) -> QuerySet[OutboxMessage]:
+    """The organisation's mail; an installation administrator sees everyone's."""
+    return mail.visible_messages(current_organisation(request), request.state.user.is_superuser)
+
+
+@admin_only
+async def outbox(request: Request) -> Response:
+    status = request.query_params.get("status", "")
+    query = _outbox(request)
+    if status in set(OutboxStatus):
+        query = query.filter(status=status)
+    else:
+        status = ""
+    counts = {
+        row["status"]: row["count"]
+        for row in await _outbox(request)
+        .annotate(count=Count("id"))
+        .group_by("status")
+        .values("status", "count")
+    }
+    page = await paginate(query.select_related("organisation").order_by("-id"), request)
+    context = {"page": page, "status": status, "counts": counts, "labels": mail.STATUS_LABELS}
+    return render(request, "orgs/outbox.html", context)
+
+
+async def _outbox_message(request: Request) -> OutboxMessage:
+    message = (
+        await _outbox(request)
+        .filter(id=request.path_params["id"])
+        .select_related("organisation")
+        .first()
+    )
+    if message is None:
+        raise HTTPException(404)
+    return message
+
+
+@admin_only
+async def outbox_message(request: Request) -> Response:
+    message = await _outbox_message(request)
+    email = mail.build_message(request.app.state.settings, message, date=message.sent_at)
+    return render(
+        request,
+        "orgs/outbox_message.html",
+        {"message": message, "headers": list(email.items()), "labels": mail.STATUS_LABELS},
+    )
+
+
+@admin_only
+async def outbox_send_again(request: Request) -> Response:
+    """Give a failed message a fresh set of attempts (after the address or the mail server
+    has been put right)."""
+    message = await _outbox_message(request)
+    url = request.app.url_path_for("admin:outbox_message", id=message.id)
+    if not await mail.send_again(message):
+        flash(request, _("Only a failed message can be sent again."), "error")
+        return RedirectResponse(url, status_code=303)
+    # No address in the audit log: it is kept for ever, the message is not.
+    await audit.record(
+        "mail.sent_again",
+        request=request,
+        target=message,
+        organisation=message.organisation,
+        reference=message.reference,
+    )
+    return done(request, url, _("The message will be sent again."))

@@ -43,6 +43,8 @@ def test_admin_pages_are_accessible_and_work(page, check_a11y):
         ("/account/password", "password"),
         ("/admin/organisation", "organisation-edit"),
         ("/admin/api-keys", "api-keys"),
+        ("/admin/outbox", "outbox"),
+        ("/admin/outbox?status=failed", "outbox-failed"),
         ("/commitments/manage/", "commitments-manage"),
         ("/commitments/manage/at-risk", "commitments-deadlines"),
         ("/commitments/manage/closed-days", "commitments-closed-days"),
@@ -60,6 +62,11 @@ def test_admin_pages_are_accessible_and_work(page, check_a11y):
     page.goto("/admin/units")
     page.get_by_role("row", name="Kontaktcenter").get_by_role("link").click()
     check_a11y(page, "admin-unit-edit")
+    page.goto("/admin/outbox?status=failed")
+    page.get_by_role("link", name="Vi har tagit emot din synpunkt").first.click()
+    check_a11y(page, "admin-outbox-message")
+    page.get_by_role("button", name="Skicka igen").click()
+    assert page.get_by_text("Meddelandet skickas igen.").is_visible()
 
 
 def test_quality_manager_uploads_case_data_and_sees_the_report(page, check_a11y, tmp_path):

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import re
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -148,6 +150,97 @@ def test_demo_seed_only_is_idempotent_and_prints_credentials(env):
     second = invoke("demo", "--seed-only")
     assert second.exit_code == 0
     assert verify_login(env, "ledning@exempelkommun.se", "demo-servicedialog")
+
+
+def in_database(env, work):
+    """Run ``work`` (an async function) against the CLI's database."""
+    from tortoise.context import TortoiseContext
+
+    from servicedialog.db import tortoise_config
+    from servicedialog.settings import load_settings
+
+    async def main():
+        async with TortoiseContext() as ctx:
+            await ctx.init(config=tortoise_config(load_settings(env)))
+            return await work()
+
+    return asyncio.run(main())
+
+
+def test_mail_send_delivers_the_outbox_over_smtp(env, monkeypatch, smtp_server):
+    from servicedialog.mail import queue_mail
+    from servicedialog.models import OutboxMessage
+
+    invoke("migrate")
+    in_database(env, lambda: queue_mail("anna@example.se", "Kvitto på din synpunkt", "Tack!"))
+    monkeypatch.setenv("SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("SMTP_PORT", str(smtp_server.port))
+    monkeypatch.setenv("MAIL_FROM", "noreply@exempelkommun.se")
+
+    result = invoke("mail", "send")
+
+    assert result.exit_code == 0, result.output
+    assert "sent 1, to retry 0, failed 0" in result.output
+    [email] = smtp_server.messages
+    assert (email["To"], email["Subject"]) == ("anna@example.se", "Kvitto på din synpunkt")
+    statuses = in_database(env, lambda: OutboxMessage.all().values_list("status", flat=True))
+    assert list(statuses) == ["sent"]
+
+
+def test_mail_send_loop_keeps_sending_until_interrupted(env, monkeypatch, smtp_server):
+    from servicedialog.mail import queue_mail
+
+    invoke("migrate")
+    monkeypatch.setenv("SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("SMTP_PORT", str(smtp_server.port))
+    monkeypatch.setenv("MAIL_SEND_INTERVAL", "1")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "servicedialog", "mail", "send", "--loop"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        cwd=ROOT,
+    )
+    try:
+        in_database(env, lambda: queue_mail("anna@example.se", "Kvitto", "Tack!"))
+        deadline = time.monotonic() + 30
+        while not smtp_server.messages and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert [m["To"] for m in smtp_server.messages] == ["anna@example.se"]
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    assert "stopped" in out
+
+
+def test_mail_send_without_a_mail_server_is_an_error(env):
+    invoke("migrate")
+    result = invoke("mail", "send")
+    assert result.exit_code == 1
+    assert "SMTP_HOST is not set" in result.output
+
+
+def test_mail_purge_deletes_old_sent_mail(env):
+    from datetime import UTC, datetime, timedelta
+
+    from servicedialog.mail import queue_mail
+    from servicedialog.models import OutboxMessage
+
+    async def old_sent_message():
+        message = await queue_mail("anna@example.se", "Kvitto", "Tack!")
+        long_ago = datetime.now(UTC) - timedelta(days=10)
+        await OutboxMessage.filter(id=message.id).update(status="sent", sent_at=long_ago)
+
+    invoke("migrate")
+    in_database(env, old_sent_message)
+    assert "deleted 0 sent message(s) older than 30 days" in invoke("mail", "purge").output
+    assert (
+        "deleted 1 sent message(s) older than 7 days"
+        in invoke("mail", "purge", "--days", "7").output
+    )
+    assert in_database(env, lambda: OutboxMessage.all().count()) == 0
 
 
 def test_command_line_runs_as_a_real_process_without_a_terminal(env):

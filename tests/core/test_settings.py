@@ -41,13 +41,43 @@ def test_development_secret_key_is_generated_once_and_kept(tmp_path):
         ({"TIME_ZONE": "Mars/Olympus"}, "TIME_ZONE"),
         ({"DATABASE_URL": "mysql://x"}, "DATABASE_URL"),
         ({"SMTP_PORT": "twenty-five"}, "SMTP_PORT must be a whole number"),
-        ({"SMTP_STARTTLS": "maybe"}, "SMTP_STARTTLS must be true or false"),
+        ({"SMTP_TLS": "maybe"}, "SMTP_TLS must be one of none, starttls, tls"),
+        ({"SMTP_STARTTLS": "true"}, "SMTP_STARTTLS is replaced by SMTP_TLS"),
+        ({"SMTP_TIMEOUT": "0"}, "SMTP_TIMEOUT must be at least 1"),
+        ({"MAIL_MAX_ATTEMPTS": "0"}, "MAIL_MAX_ATTEMPTS must be at least 1"),
+        ({"MAIL_SEND_INTERVAL": "soon"}, "MAIL_SEND_INTERVAL must be a whole number"),
+        ({"MAIL_KEEP_DAYS": "-1"}, "MAIL_KEEP_DAYS must be at least 1"),
+        ({"MAIL_FROM": "nobody"}, "MAIL_FROM must be one e-mail address"),
         ({"BASE_URL": "ftp://x"}, "BASE_URL"),
     ],
 )
 def test_bad_settings_are_refused_with_a_reason(tmp_path, environ, message):
     with pytest.raises(SettingsError, match=message):
         load_settings({"VAR_DIR": str(tmp_path), **environ})
+
+
+def test_mail_settings_are_read(tmp_path):
+    settings = load_settings(
+        {
+            "VAR_DIR": str(tmp_path),
+            "BASE_URL": "https://synpunkter.exempelkommun.se/",
+            "SMTP_HOST": "smtp.exempelkommun.se",
+            "SMTP_PORT": "465",
+            "SMTP_TLS": "TLS",
+            "SMTP_TIMEOUT": "20",
+            "MAIL_MAX_ATTEMPTS": "12",
+            "MAIL_SEND_INTERVAL": "30",
+            "MAIL_KEEP_DAYS": "7",
+        }
+    )
+    assert (settings.smtp_host, settings.smtp_port, settings.smtp_tls) == (
+        "smtp.exempelkommun.se",
+        465,
+        "tls",
+    )
+    assert (settings.smtp_timeout, settings.mail_max_attempts) == (20, 12)
+    assert (settings.mail_send_interval, settings.mail_keep_days) == (30, 7)
+    assert settings.site_domain == "synpunkter.exempelkommun.se"
 
 
 def test_postgres_url_is_accepted(tmp_path):
