@@ -13,6 +13,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from commitments.models import Commitment, Service
+from complaints import notices
 from complaints.handling import HandlingTerms, handling_terms
 from complaints.models import Feedback, FeedbackEvent, RegistrationCounter
 from complaints.states import Channel, EventKind, Kind, Outcome, RetentionClass, Status
@@ -105,8 +106,13 @@ def retention_for(kind: Kind) -> RetentionClass:
     return RetentionClass.STANDARD if kind is Kind.COMPLAINT else RetentionClass.SHORT
 
 
-async def register(organisation: Organisation, new: NewFeedback) -> Registered:
-    """Register feedback at once: number, deadlines, routing, tracking token, receipt mail."""
+def tracking_path(token: str) -> str:
+    return f"/feedback/track/{token}"
+
+
+async def register(organisation: Organisation, new: NewFeedback, base_url: str = "") -> Registered:
+    """Register feedback at once: number, deadlines, routing, tracking token, and with an
+    e-mail address and the site's ``base_url`` a receipt with the private tracking link."""
     terms = await handling_terms(organisation)
     received_at = new.received_at or _now()
     received = terms.local_day(received_at)
@@ -151,6 +157,8 @@ async def register(organisation: Organisation, new: NewFeedback) -> Registered:
         )
         for stored in new.attachments:
             await stored.attach(feedback, connection)
+        if base_url:
+            await notices.receipt(feedback, organisation, base_url + tracking_path(token))
     return Registered(feedback, token)
 
 
@@ -190,6 +198,10 @@ async def _audit(action: str, feedback: Feedback, user: User | None, **details: 
         number=feedback.number,
         **details,
     )
+
+
+async def _organisation_of(feedback: Feedback) -> Organisation:
+    return await Organisation.get(id=feedback.organisation_id)
 
 
 def _require_open(feedback: Feedback) -> None:
@@ -244,6 +256,7 @@ async def reply(feedback: Feedback, by: User, body: str) -> FeedbackEvent:
         await feedback.save(update_fields=["acknowledged_at", "status", "updated_at"])
         event = await _event(feedback, EventKind.REPLY, by, body, visible=True)
         await _audit("replied", feedback, by)
+        await notices.reply(feedback, await _organisation_of(feedback), body)
     return event
 
 
@@ -261,6 +274,7 @@ async def pause(feedback: Feedback, by: User, reason: str, today: date) -> None:
         await feedback.save(update_fields=["status", "paused_since", "pause_reason", "updated_at"])
         await _event(feedback, EventKind.PAUSED, by, reason, visible=True)
         await _audit("paused", feedback, by, reason=reason)
+        await notices.paused(feedback, await _organisation_of(feedback), reason)
 
 
 async def resume(feedback: Feedback, by: User | None, today: date) -> None:
@@ -330,6 +344,7 @@ async def extend(feedback: Feedback, by: User, reason: str, new_due: date | None
             new=new_due.isoformat(),
         )
         await _audit("extended", feedback, by, old=old.isoformat(), new=new_due.isoformat())
+        await notices.extended(feedback, organisation, new_due, reason)
 
 
 @dataclass
@@ -379,6 +394,8 @@ async def close(feedback: Feedback, by: User, closing: Closing) -> None:
             outcome=str(closing.outcome) if closing.outcome else None,
         )
         await _audit("closed", feedback, by, stage=feedback.stage)
+        if closing.answer:
+            await notices.closed(feedback, await _organisation_of(feedback), closing.answer)
 
 
 def review_possible(feedback: Feedback, now: datetime | None = None) -> bool:

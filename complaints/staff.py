@@ -305,7 +305,7 @@ async def register(request: Request) -> Response:
         new = await read_feedback(form, org, language, staff=True)
         if form.ok:
             new.registered_by = request.state.user
-            registered = await services.register(org, new)
+            registered = await services.register(org, new, request.app.state.settings.base_url)
             return done(
                 request,
                 str(request.url_for("complaints:detail", id=registered.feedback.id)),

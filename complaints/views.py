@@ -107,7 +107,9 @@ async def new(request: Request) -> Response:
         if form.ok:
             new_feedback.attachments = stored
             try:
-                registered = await services.register(org, new_feedback)
+                registered = await services.register(
+                    org, new_feedback, request.app.state.settings.base_url
+                )
             except BaseException:
                 for item in stored:
                     item.discard()

@@ -309,3 +309,44 @@ def test_inbox_pages_through_many_records_by_deadline(client, org, member):
     second = first.select_one("a[rel=next]")["href"]
     rest = BeautifulSoup(client.get("/feedback/manage/" + second).text, "html.parser")
     assert len(rest.select("tbody tr")) == 5
+
+
+def test_the_person_gets_receipt_reply_and_answer_by_real_smtp(
+    client, org, member, smtp_server, mail_settings
+):
+    from servicedialog.mail import send_pending
+
+    handler = member(Role.HANDLER, sign_in=False)
+    response = post_form(
+        client,
+        f"/feedback/{org.slug}/",
+        {
+            "kind": "complaint",
+            "text": "Ingen svarar i telefon.",
+            "contact_email": "anna@example.se",
+            "consent": "yes",
+            "language": "en",
+        },
+        follow_redirects=False,
+    )
+    token = response.headers["location"].rsplit("/", 1)[-1]
+    feedback = run(client, Feedback.first)
+    run(client, services.reply, feedback, handler, "We are looking into it.")
+    run(client, services.close, feedback, handler, Closing(answer="Fixed.", outcome=Outcome.UPHELD))
+    report = run(client, send_pending, mail_settings)
+    assert report.sent == 3
+    receipt, reply_mail, answer = smtp_server.messages
+    assert receipt["To"] == "anna@example.se"
+    assert feedback.number in receipt["Subject"] and "received" in receipt["Subject"]
+    body = receipt.get_content()
+    assert f"/feedback/track/{token}" in body  # the private link, in the person's language
+    assert "We will answer at the latest" in body
+    assert "We are looking into it." in reply_mail.get_content()
+    assert "Fixed." in answer.get_content() and "review" in answer.get_content()
+
+
+def test_anonymous_feedback_sends_no_mail(client, org):
+    from servicedialog.models import OutboxMessage
+
+    run(client, services.register, org, new(anonymous=True), "http://example.se")
+    assert run(client, OutboxMessage.all().count) == 0

@@ -1,0 +1,113 @@
+"""E-mail to the person who gave feedback, in the language they chose, through the outbox
+(so each message is sent only if the change it reports is stored)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from babel.dates import format_date
+
+from complaints.models import Feedback
+from servicedialog.i18n import lazy as _
+from servicedialog.i18n import translations
+from servicedialog.mail import queue_mail
+from servicedialog.models import Organisation
+
+logger = logging.getLogger("servicedialog.complaints")
+
+SIGNATURE = _("Kind regards,\n%(org)s")
+
+
+async def _send(
+    feedback: Feedback, organisation: Organisation, subject: str, body: str, **values: str
+) -> None:
+    if not feedback.contact_email or feedback.anonymous:
+        return
+    gettext = translations(feedback.language).gettext
+    values = {"number": feedback.number, "org": organisation.name(feedback.language), **values}
+    text = gettext(body) % values + "\n\n" + gettext(SIGNATURE) % values
+    try:
+        await queue_mail(
+            feedback.contact_email,
+            gettext(subject) % values,
+            text,
+            organisation=organisation,
+            language=feedback.language,
+            reference=f"feedback:{feedback.id}",
+        )
+    except ValueError as error:  # an address the form accepted but SMTP would not
+        logger.warning("feedback %s: no e-mail sent: %s", feedback.number, error)
+
+
+def _day(feedback: Feedback, day: date | None) -> str:
+    return format_date(day, "long", locale=feedback.language) if day else ""
+
+
+async def receipt(feedback: Feedback, organisation: Organisation, link: str) -> None:
+    await _send(
+        feedback,
+        organisation,
+        _("We have received your feedback %(number)s"),
+        _(
+            "Thank you for your feedback. It is registered as %(number)s.\n\n"
+            "We will answer at the latest %(due)s. Follow your feedback, read our answers "
+            "and add information here:\n%(link)s\n\n"
+            "The link is personal: keep it to yourself."
+        ),
+        due=_day(feedback, feedback.answer_due),
+        link=link,
+    )
+
+
+async def reply(feedback: Feedback, organisation: Organisation, text: str) -> None:
+    await _send(
+        feedback,
+        organisation,
+        _("Answer about your feedback %(number)s"),
+        _("%(text)s\n\n(You can read all our answers with the link in our first e-mail.)"),
+        text=text,
+    )
+
+
+async def paused(feedback: Feedback, organisation: Organisation, reason: str) -> None:
+    await _send(
+        feedback,
+        organisation,
+        _("We need more information about %(number)s"),
+        _(
+            "To go on with your feedback %(number)s we need more information from you: "
+            "%(reason)s\n\nAnswer with the link in our first e-mail."
+        ),
+        reason=reason,
+    )
+
+
+async def extended(
+    feedback: Feedback, organisation: Organisation, new_due: date, reason: str
+) -> None:
+    await _send(
+        feedback,
+        organisation,
+        _("New date for the answer to %(number)s"),
+        _(
+            "We need more time to answer your feedback %(number)s. "
+            "You will get our answer at the latest %(due)s.\n\nReason: %(reason)s"
+        ),
+        due=_day(feedback, new_due),
+        reason=reason,
+    )
+
+
+async def closed(feedback: Feedback, organisation: Organisation, answer: str) -> None:
+    await _send(
+        feedback,
+        organisation,
+        _("Our answer to your feedback %(number)s"),
+        _(
+            "%(answer)s\n\nWe would like to know how satisfied you are with how we handled "
+            "your feedback: you can answer one short question with the link in our first "
+            "e-mail. If you are not satisfied with our answer, you can ask for a review there."
+        ),
+        answer=answer,
+    )
