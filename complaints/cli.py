@@ -29,3 +29,20 @@ def retention_command(dry_run: bool) -> None:
         click.echo(f"{item.number}\tclosed {item.closed_at:%Y-%m-%d}\t{item.retention_class}")
     verb = "would be anonymised" if dry_run else "anonymised"
     click.echo(f"{len(due)} records {verb}")
+
+
+@click.group("feedback")
+def feedback_group() -> None:
+    """Scheduled work of feedback handling."""
+
+
+@feedback_group.command("warnings")
+def warnings_command() -> None:
+    """E-mail each handler their feedback due within two working days or overdue."""
+    from datetime import date
+
+    from complaints.warnings import queue_warnings
+
+    settings = settings_or_exit()
+    count = run_with_db(settings, lambda: queue_warnings(date.today(), settings.base_url))
+    click.echo(f"warnings queued for {count} handlers")

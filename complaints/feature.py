@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from complaints.cli import retention_command
+from complaints.cli import feedback_group, retention_command
 from complaints.routes import routes
 from servicedialog.features import Feature, NavItem
 from servicedialog.i18n import lazy as _
@@ -39,6 +39,6 @@ feature = Feature(
     ),
     models="complaints.models",
     migrations="complaints.migrations",
-    commands=(retention_command,),
+    commands=(feedback_group, retention_command),
     seed_demo=seed_demo,
 )

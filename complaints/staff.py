@@ -90,8 +90,21 @@ def inbox_query(org_id: int, params: Any, user: User) -> Any:
 
 @readers
 async def inbox(request: Request) -> Response:
+    """The unit's inbox: a handler tied to a unit starts on that unit's feedback (the
+    service decides the unit); "All units" shows the whole organisation."""
     org = current_organisation(request)
-    query = inbox_query(org.id, request.query_params, request.state.user)
+    params = dict(request.query_params)
+    if "unit" not in params:
+        own = (
+            await Membership.filter(
+                organisation_id=org.id, user_id=request.state.user.id, role=Role.HANDLER
+            )
+            .exclude(unit_id=None)
+            .first()
+        )
+        if own is not None:
+            params["unit"] = str(own.unit_id)
+    query = inbox_query(org.id, params, request.state.user)
     page = await paginate(
         query.only(
             "id",
@@ -124,7 +137,7 @@ async def inbox(request: Request) -> Response:
             "units": units,
             "users": users,
             "service_names": service_names,
-            "params": request.query_params,
+            "params": params,
             "today": date.today(),
             "status_labels": STATUS_LABELS,
             "kind_labels": KIND_LABELS,

@@ -350,3 +350,50 @@ def test_anonymous_feedback_sends_no_mail(client, org):
 
     run(client, services.register, org, new(anonymous=True), "http://example.se")
     assert run(client, OutboxMessage.all().count) == 0
+
+
+def test_a_handler_starts_on_the_inbox_of_their_unit(client, org, member):
+    from commitments.models import Service
+    from servicedialog.models import Unit
+
+    async def setup():
+        bygg = await Unit.create(organisation=org, code="bygg", name_sv="Bygg", name_en="Building")
+        miljo = await Unit.create(organisation=org, code="miljo", name_sv="Miljö", name_en="Env")
+        permits = await Service.create(
+            organisation=org, unit=bygg, code="BYGG", name_sv="Bygglov", name_en=""
+        )
+        food = await Service.create(
+            organisation=org, unit=miljo, code="LIVS", name_sv="Livsmedel", name_en=""
+        )
+        ours = await services.register(org, new(service=permits))
+        await services.register(org, new(service=food))
+        return bygg, ours.feedback.number
+
+    bygg, number = run(client, setup)
+    member(Role.HANDLER, unit=bygg)
+    own = BeautifulSoup(client.get("/feedback/manage/").text, "html.parser")
+    assert [a.text for a in own.select("tbody th a")] == [number]
+    everything = BeautifulSoup(client.get("/feedback/manage/?unit=all").text, "html.parser")
+    assert len(everything.select("tbody tr")) == 2
+
+
+def test_handlers_get_one_warning_with_their_cases_due_soon_or_overdue(client, org, member):
+    from complaints.warnings import queue_warnings
+    from servicedialog.models import OutboxMessage
+
+    handler = member(Role.HANDLER, sign_in=False)
+    late = run(
+        client, services.register, org, new(received_at=datetime(2026, 10, 1, 9, tzinfo=UTC))
+    )
+    calm = run(client, services.register, org, new()).feedback
+    unassigned = run(
+        client, services.register, org, new(received_at=datetime(2026, 10, 1, 9, tzinfo=UTC))
+    )
+    for f in (late.feedback, calm):
+        run(client, services.assign, f, handler, handler)
+    today = date.fromordinal(calm.received_at.date().toordinal())
+    assert run(client, queue_warnings, today, "https://synpunkter.example.se") == 1
+    mail = run(client, OutboxMessage.first)
+    assert mail.to_address == handler.email
+    assert late.feedback.number in mail.body_text and "försenad" in mail.body_text
+    assert calm.number not in mail.body_text and unassigned.feedback.number not in mail.body_text
