@@ -18,6 +18,7 @@ from complaints.models import Attachment, Feedback, FeedbackEvent, ReplyTemplate
 from complaints.services import Closing, HandlingError
 from complaints.states import (
     CHANNEL_LABELS,
+    EVENT_LABELS,
     KIND_LABELS,
     OPEN_STATUSES,
     OUTCOME_LABELS,
@@ -205,6 +206,7 @@ async def _detail_page(
             "status_labels": STATUS_LABELS,
             "kind_labels": KIND_LABELS,
             "channel_labels": CHANNEL_LABELS,
+            "event_labels": EVENT_LABELS,
             "outcome_labels": OUTCOME_LABELS,
             "retention_labels": RETENTION_LABELS,
             "EventKind": EventKind,

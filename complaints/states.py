@@ -105,3 +105,20 @@ RETENTION_LABELS = {
     RetentionClass.STANDARD: _("3 years"),
     RetentionClass.LONG: _("10 years"),
 }
+
+EVENT_LABELS = {
+    EventKind.REGISTERED: _("Registered"),
+    EventKind.NOTE: _("Internal note"),
+    EventKind.REPLY: _("Reply to the person"),
+    EventKind.INFO_FROM_PERSON: _("Information from the person"),
+    EventKind.ASSIGNED: _("Assigned"),
+    EventKind.ACKNOWLEDGED: _("Receipt confirmed"),
+    EventKind.PAUSED: _("Paused"),
+    EventKind.RESUMED: _("Resumed"),
+    EventKind.EXTENDED: _("Deadline extended"),
+    EventKind.REVIEW_REQUESTED: _("Review asked for"),
+    EventKind.CLOSED: _("Answered and closed"),
+    EventKind.SATISFACTION: _("Satisfaction answer"),
+    EventKind.SECRECY: _("Secrecy changed"),
+    EventKind.ANONYMISED: _("Anonymised"),
+}
