@@ -64,7 +64,7 @@ TEMPLATES = [
 ]
 
 
-async def seed(org: Organisation, count: int = 1200, seed_value: int = 2026) -> None:
+async def seed(org: Organisation, count: int = 2500, seed_value: int = 2026) -> None:
     if await Feedback.filter(organisation_id=org.id).exists():
         return
     await import_catalogue(org, handling_catalogue())

@@ -449,12 +449,32 @@ async def record_satisfaction(feedback: Feedback, score: int, comment: str) -> N
         await _event(feedback, EventKind.SATISFACTION, None, comment, score=score)
 
 
-async def set_secrecy(feedback: Feedback, by: User, secret: bool, summary: str) -> None:
+async def set_secrecy(
+    feedback: Feedback,
+    by: User,
+    secret: bool,
+    summary: str,
+    retention: RetentionClass | None = None,
+) -> None:
+    """Secrecy with its public summary, and the retention class (how long the personal
+    data are kept after closing)."""
     if secret and not summary:
         raise HandlingError("public_summary", _("Write a short public summary."))
     async with in_transaction():
         feedback.secret = secret
         feedback.public_summary = summary
-        await feedback.save(update_fields=["secret", "public_summary", "updated_at"])
-        await _event(feedback, EventKind.SECRECY, by, secret=secret)
-        await _audit("secrecy_changed", feedback, by, secret=secret)
+        if retention is not None:
+            feedback.retention_class = retention
+        await feedback.save(
+            update_fields=["secret", "public_summary", "retention_class", "updated_at"]
+        )
+        await _event(
+            feedback, EventKind.SECRECY, by, secret=secret, retention=str(feedback.retention_class)
+        )
+        await _audit(
+            "secrecy_changed",
+            feedback,
+            by,
+            secret=secret,
+            retention=str(feedback.retention_class),
+        )

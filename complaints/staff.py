@@ -28,6 +28,7 @@ from complaints.states import (
     EventKind,
     Kind,
     Outcome,
+    RetentionClass,
     Status,
 )
 from complaints.views import form_choices
@@ -296,8 +297,13 @@ async def act(request: Request) -> Response:
                 ),
             )
         elif action == "secrecy":
+            retention = form.get("retention_class")
             await services.set_secrecy(
-                feedback, user, form.get("secret") == "yes", form.get("public_summary")[:300]
+                feedback,
+                user,
+                form.get("secret") == "yes",
+                form.get("public_summary")[:300],
+                RetentionClass(retention) if retention in tuple(RetentionClass) else None,
             )
     except HandlingError as error:
         form.error(error.field or action, error.message)

@@ -397,3 +397,18 @@ def test_handlers_get_one_warning_with_their_cases_due_soon_or_overdue(client, o
     assert mail.to_address == handler.email
     assert late.feedback.number in mail.body_text and "försenad" in mail.body_text
     assert calm.number not in mail.body_text and unassigned.feedback.number not in mail.body_text
+
+
+def test_handler_marks_a_record_secret_and_keeps_it_longer(client, org, member):
+    member(Role.HANDLER)
+    feedback = run(client, services.register, org, new()).feedback
+    url = f"/feedback/manage/{feedback.id}/secrecy"
+    missing = post_form(client, url, {"secret": "yes", "public_summary": ""})
+    assert missing.status_code == 400
+    saved = post_form(
+        client, url, {"secret": "yes", "public_summary": "Om hemtjänst", "retention_class": "long"}
+    )
+    assert saved.status_code == 303
+    stored = run(client, Feedback.get, id=feedback.id)
+    assert stored.secret and stored.public_summary == "Om hemtjänst"
+    assert stored.retention_class == "long"
