@@ -82,7 +82,7 @@ class Feedback(Model):
     pause_reason = fields.CharField(max_length=300, default="")
     pauses: list[list[str]] = fields.JSONField(default=list)  # [[start, end], …] local dates
     extended = fields.BooleanField(default=False)
-    outcome = fields.CharEnumField(Outcome, max_length=16, null=True)
+    outcome: Outcome | None = fields.CharEnumField(Outcome, max_length=16, null=True)  # type: ignore[assignment]
     remedy = fields.TextField(default="")
     root_cause: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
         "problem_areas.ProblemArea", related_name="feedback", null=True, on_delete=fields.SET_NULL
