@@ -93,6 +93,10 @@ class NewFeedback:
     registered_by: User | None = None
     received_at: datetime | None = None  # staff registering a letter give its arrival
     attachments: list[Any] = field(default_factory=list)  # attachments.Stored
+    # Open311: the token of the request, and what the app sent beyond our fields (media_url,
+    # address_id), kept in the data of the "registered" event.
+    open311_token: str | None = None
+    details: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -140,6 +144,7 @@ async def register(organisation: Organisation, new: NewFeedback) -> Registered:
             answer_due=terms.due(terms.answer, received, []),
             retention_class=retention_for(new.kind),
             tracking_hash=token_hash(token),
+            open311_token=new.open311_token,
         )
         await FeedbackEvent.create(
             using_db=connection,
@@ -147,7 +152,7 @@ async def register(organisation: Organisation, new: NewFeedback) -> Registered:
             kind=EventKind.REGISTERED,
             author_id=new.registered_by.id if new.registered_by else None,
             visible_to_person=True,
-            data={"channel": str(new.channel)},
+            data={**new.details, "channel": str(new.channel)},
         )
         for stored in new.attachments:
             await stored.attach(feedback, connection)
