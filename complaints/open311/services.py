@@ -142,41 +142,37 @@ async def _promises(service: Service) -> dict[str, CommitmentVersion]:
     return {version.commitment.key: version for version in versions}
 
 
+def _list_attribute(
+    code: str, order: int, required: bool, description: str, values: list[dict[str, str]]
+) -> dict[str, Any]:
+    return {
+        "variable": True,
+        "code": code,
+        "datatype": "singlevaluelist",
+        "required": required,
+        "datatype_description": None,
+        "order": order,
+        "description": description,
+        "values": values,
+    }
+
+
 async def service_definition(
     organisation: Organisation, code: str, language: str
 ) -> dict[str, Any]:
+    """Every service asks what kind of feedback it is, and offers its published promises
+    (when it has any) for people to say which one they think was not kept."""
     service = await _service(organisation, code)
     gettext = translations(language).gettext
     kinds = [{"key": kind.value, "name": gettext(KIND_LABELS[kind])} for kind in Kind]
+    attributes = [_list_attribute(KIND, 1, True, gettext(_("What kind of feedback is it?")), kinds)]
     promises = [
         {"key": key, "name": version.promise(language)}
         for key, version in (await _promises(service)).items()
     ]
-    attributes = [
-        {
-            "variable": True,
-            "code": KIND,
-            "datatype": "singlevaluelist",
-            "required": True,
-            "datatype_description": None,
-            "order": 1,
-            "description": gettext(_("What kind of feedback is it?")),
-            "values": kinds,
-        }
-    ]
     if promises:
-        attributes.append(
-            {
-                "variable": True,
-                "code": COMMITMENT,
-                "datatype": "singlevaluelist",
-                "required": False,
-                "datatype_description": None,
-                "order": 2,
-                "description": gettext(_("Which promise do you think was not kept?")),
-                "values": promises,
-            }
-        )
+        question = gettext(_("Which promise do you think was not kept?"))
+        attributes.append(_list_attribute(COMMITMENT, 2, False, question, promises))
     return {"service_code": service.code, "attributes": attributes}
 
 
@@ -258,8 +254,6 @@ async def token(organisation: Organisation, value: str) -> dict[str, Any]:
         await Feedback.filter(organisation_id=organisation.id, open311_token=value)
         .first()
         .values_list("number", flat=True)
-        if value
-        else None
     )
     if number is None:
         raise Open311Error(404, f"token {value} was not found")
