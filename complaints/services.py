@@ -94,6 +94,10 @@ class NewFeedback:
     registered_by: User | None = None
     received_at: datetime | None = None  # staff registering a letter give its arrival
     attachments: list[Any] = field(default_factory=list)  # attachments.Stored
+    # Open311: the token of the request, and what the app sent beyond our fields (media_url,
+    # address_id), kept in the data of the "registered" event.
+    open311_token: str | None = None
+    details: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -146,6 +150,7 @@ async def register(organisation: Organisation, new: NewFeedback, base_url: str =
             answer_due=terms.due(terms.answer, received, []),
             retention_class=retention_for(new.kind),
             tracking_hash=token_hash(token),
+            open311_token=new.open311_token,
         )
         await FeedbackEvent.create(
             using_db=connection,
@@ -153,7 +158,7 @@ async def register(organisation: Organisation, new: NewFeedback, base_url: str =
             kind=EventKind.REGISTERED,
             author_id=new.registered_by.id if new.registered_by else None,
             visible_to_person=True,
-            data={"channel": str(new.channel)},
+            data={**new.details, "channel": str(new.channel)},
         )
         for stored in new.attachments:
             await stored.attach(feedback, connection)

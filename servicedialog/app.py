@@ -122,7 +122,7 @@ def create_app(
                 secret=settings.secret_key,
                 failed=csrf_failed,
                 cookie_secure=settings.secure_cookies,
-                exempt_prefixes=("/api/",),
+                exempt_prefixes=("/api/", *(f.mount + "/" for f in features if f.csrf_exempt)),
             ),
             Middleware(
                 SessionMiddleware,

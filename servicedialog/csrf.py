@@ -10,8 +10,9 @@ with carry known vulnerabilities, so the same design lives here, on the current 
 * A POST, PUT, PATCH or DELETE must carry the same token in the ``csrftoken`` form field
   (the first field of a multipart form, before any file) or the ``X-CSRFToken`` header.
   Requests authenticated with ``Authorization: Bearer`` (API keys) are exempt: a browser
-  never adds that header by itself. So are the paths under ``exempt_prefixes`` (the APIs),
-  whose routes accept no cookie authentication at all.
+  never adds that header by itself. So are the paths under ``exempt_prefixes`` (``/api/``
+  and the features that declare ``csrf_exempt``, such as Open311), whose routes accept no
+  cookie authentication at all.
 """
 
 from __future__ import annotations

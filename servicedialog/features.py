@@ -54,6 +54,9 @@ class Feature:
     seed_demo: Callable[[Any], Awaitable[None]] | None = None
     # The URL prefix, when it should differ from the name (e.g. "feedback" for complaints).
     path: str = ""
+    # The routes are a machine API of their own (e.g. Open311) that authenticates with API
+    # keys, never with the session cookie: exempt from the CSRF check, like /api/.
+    csrf_exempt: bool = False
 
     @property
     def mount(self) -> str:

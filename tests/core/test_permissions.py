@@ -51,11 +51,16 @@ API_ROUTES = [(p, r) for p, r in ROUTES if getattr(r.endpoint, "requires_api_key
 
 @pytest.mark.parametrize("path,route", API_ROUTES, ids=[p for p, _ in API_ROUTES])
 def test_api_routes_refuse_requests_without_a_valid_key(client, path, route):
+    # 401 for our own APIs; a standard API may answer otherwise (Open311: 403, its format).
+    status = route.endpoint.refused_status
     for method in sorted(route.methods - {"HEAD"}):
         for headers in ({}, {"Authorization": "Bearer sd_not-a-real-key"}):
             response = client.request(method, concrete(path), headers=headers)
-            assert response.status_code == 401, (method, path)
-            assert response.json()["error"] == 401
+            assert response.status_code == status, (method, path)
+            if status == 401:
+                assert response.json()["error"] == 401
+            else:
+                assert str(status) in response.text
 
 
 def test_there_are_protected_routes_to_check():
