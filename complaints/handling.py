@@ -10,6 +10,7 @@ way. An organisation that has not published them gets the defaults below.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -63,7 +64,29 @@ class HandlingTerms:
         return int(np.busday_count(today, due, busdaycal=self.calendar.busdaycal))
 
 
+TERMS_TTL_SECONDS = 60.0
+_terms_cache: dict[tuple[int, object], tuple[float, HandlingTerms]] = {}
+
+
 async def handling_terms(organisation: Organisation) -> HandlingTerms:
+    """The organisation's handling terms, kept for a minute in each process: every
+    submission needs them, and a changed commitment or closed day may apply to new
+    feedback a minute later."""
+    key = (organisation.id, organisation.created_at)
+    cached = _terms_cache.get(key)
+    now = time.monotonic()
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    terms = await _load_terms(organisation)
+    _terms_cache[key] = (now + TERMS_TTL_SECONDS, terms)
+    return terms
+
+
+def forget_handling_terms() -> None:
+    _terms_cache.clear()
+
+
+async def _load_terms(organisation: Organisation) -> HandlingTerms:
     versions = await CommitmentVersion.filter(
         commitment__service__organisation_id=organisation.id,
         commitment__service__code=SERVICE_CODE,
