@@ -180,19 +180,23 @@ class Client:
 
 async def load(
     make: Callable[[int], Any], requests: int, concurrency: int
-) -> tuple[float, float, dict[int, int]]:
-    """(wall seconds, CPU seconds of the process, statuses) for ``requests`` calls."""
+) -> tuple[float, float, dict[int, int], list[float]]:
+    """(wall seconds, CPU seconds of the process, statuses, sorted latencies) of
+    ``requests`` calls, ``concurrency`` at a time (closed loop, like wrk)."""
     statuses: dict[int, int] = defaultdict(int)
+    latencies: list[float] = []
     counter = iter(range(requests))
 
     async def worker() -> None:
         for n in counter:
+            started = time.perf_counter()
             status, _, _ = await make(n)
+            latencies.append(time.perf_counter() - started)
             statuses[status] += 1
 
     wall, cpu = time.perf_counter(), time.process_time()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
-    return time.perf_counter() - wall, time.process_time() - cpu, dict(statuses)
+    return time.perf_counter() - wall, time.process_time() - cpu, dict(statuses), sorted(latencies)
 
 
 def report_sql(requests: int) -> None:
@@ -220,12 +224,14 @@ async def scenario(
     RENDER[:] = [0, 0.0]
     if profiler is not None:
         profiler.enable()
-    wall, cpu, statuses = await load(make, args.requests, args.concurrency)
+    wall, cpu, statuses, latencies = await load(make, args.requests, args.concurrency)
+    p50, p99 = (latencies[int(len(latencies) * q)] * 1000 for q in (0.5, 0.99))
     if profiler is not None:
         profiler.disable()
     print(
         f"\n== {name}: {args.requests} requests, {args.concurrency} at a time: "
         f"{args.requests / wall:.0f} req/s in one process, "
+        f"p50 {p50:.1f} ms, p99 {p99:.1f} ms, "
         f"{cpu / args.requests * 1e6:.0f} µs CPU/request, statuses {statuses}; "
         f"templates: {RENDER[0] / args.requests:.2f} renders and "
         f"{RENDER[1] / args.requests * 1e6:.0f} µs per request"
