@@ -727,7 +727,8 @@ WHAT_IFS = {
     "written in one call in the database thread, and the workers' writers queued on a file "
     "lock (see `bench/whatif_app.py`).",
     "post-reuseport": "‡ served by `python -m bench.whatif_app --reuseport`: each worker "
-    "listening on its own SO_REUSEPORT socket instead of one shared socket (the inbox with †).",
+    "listening on its own SO_REUSEPORT socket instead of one shared socket (the POST with § "
+    "when `--what-if-post` is given, the inbox with †).",
 }
 
 
@@ -836,8 +837,10 @@ def report(
             "|---|---:|---|---:|---|---|---|---|",
             *verdicts,
         ]
+    keys = {k for r in rounds for k in r.get("ours", {})}
     for key, note in WHAT_IFS.items():
-        if any(k.startswith(key) for r in rounds for k in r.get("ours", {})):
+        marker = {"inbox-whatif": "inbox-", "post-fixed": "fixed"}.get(key, "reuseport")
+        if any(marker in k and k != "inbox" for k in keys):
             lines += ["", note]
     peer_dirs = [r["peer"]["dir"].note for r in rounds if "peer" in r]
     if peer_dirs:
