@@ -142,6 +142,11 @@ def elapsed_working_days(
     return elapsed
 
 
+def calendar_days_between(start: Dates, end: Dates) -> Ints:
+    """Calendar days d with start < d <= end (0 where end <= start)."""
+    return np.maximum((end - start).astype("timedelta64[D]").astype(np.int64), 0)
+
+
 def paused_calendar_days(pauses: Pauses, window_start: Dates, window_end: Dates) -> Ints:
     """Per case, the calendar days d inside its pauses with window_start < d <= window_end."""
     total = np.zeros(len(window_start), dtype=np.int64)
@@ -149,8 +154,7 @@ def paused_calendar_days(pauses: Pauses, window_start: Dates, window_end: Dates)
         return total
     start = np.maximum(pauses.start, window_start[pauses.case])
     end = np.minimum(pauses.end, window_end[pauses.case])
-    days = np.maximum((end - start).astype("timedelta64[D]").astype(np.int64), 0)
-    np.add.at(total, pauses.case, days)
+    np.add.at(total, pauses.case, calendar_days_between(start, end))
     return total
 
 
@@ -217,10 +221,9 @@ def calendar_day_deadline(
     def due(shift: Ints) -> Dates:
         return received + (days + shift) * np.timedelta64(1, "D")
 
-    def paused(start: Dates, end: Dates) -> Ints:
-        return np.maximum((end - start).astype("timedelta64[D]").astype(np.int64), 0)
-
-    return next_working_day(calendar, _pushed_by_pauses(received, pauses, due, paused))
+    return next_working_day(
+        calendar, _pushed_by_pauses(received, pauses, due, calendar_days_between)
+    )
 
 
 def week_deadline(

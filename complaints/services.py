@@ -287,12 +287,9 @@ async def resume(feedback: Feedback, by: User | None, today: date) -> None:
     deadline already passed when the pause began does not move: a breach never resets)."""
     if feedback.status is not Status.WAITING or feedback.paused_since is None:
         raise HandlingError("", _("The handling is not paused."))
-    organisation = await Organisation.get(id=feedback.organisation_id)
-    terms = await handling_terms(organisation)
-    pauses = [*feedback.pauses, [feedback.paused_since.isoformat(), today.isoformat()]]
+    terms = await handling_terms(await _organisation_of(feedback))
     async with in_transaction():
-        feedback.pauses = pauses
-        feedback.paused_since = None
+        _end_pause(feedback, today)
         feedback.status = Status.REVIEW if feedback.stage == 2 else Status.IN_PROGRESS
         if not feedback.extended:
             feedback.answer_due = answer_due(feedback, terms)
@@ -301,6 +298,13 @@ async def resume(feedback: Feedback, by: User | None, today: date) -> None:
         )
         await _event(feedback, EventKind.RESUMED, by, visible=True)
         await _audit("resumed", feedback, by)
+
+
+def _end_pause(feedback: Feedback, today: date) -> None:
+    """Record the running pause as ended today (the caller saves)."""
+    assert feedback.paused_since is not None
+    feedback.pauses = [*feedback.pauses, [feedback.paused_since.isoformat(), today.isoformat()]]
+    feedback.paused_since = None
 
 
 def answer_due(feedback: Feedback, terms: HandlingTerms) -> date:
@@ -329,7 +333,7 @@ async def extend(feedback: Feedback, by: User, reason: str, new_due: date | None
     assert feedback.answer_due is not None
     if new_due <= feedback.answer_due:
         raise HandlingError("new_due", _("The new date must be after the current deadline."))
-    organisation = await Organisation.get(id=feedback.organisation_id)
+    organisation = await _organisation_of(feedback)
     terms = await handling_terms(organisation)
     cap = terms.latest_extension(feedback.answer_due)
     if new_due > cap:
@@ -372,13 +376,8 @@ async def close(feedback: Feedback, by: User, closing: Closing) -> None:
     async with in_transaction():
         now = _now()
         if feedback.status is Status.WAITING and feedback.paused_since is not None:
-            organisation = await Organisation.get(id=feedback.organisation_id)
-            today = (await handling_terms(organisation)).local_day(now)
-            feedback.pauses = [
-                *feedback.pauses,
-                [feedback.paused_since.isoformat(), today.isoformat()],
-            ]
-            feedback.paused_since = None
+            terms = await handling_terms(await _organisation_of(feedback))
+            _end_pause(feedback, terms.local_day(now))
         feedback.status = Status.CLOSED
         feedback.closed_at = now
         feedback.answered_at = now
@@ -415,7 +414,7 @@ async def request_review(feedback: Feedback, reason: str) -> None:
         raise HandlingError("", _("A review can no longer be asked for."))
     if not reason:
         raise HandlingError("reason", _("Tell us what you are not satisfied with."))
-    organisation = await Organisation.get(id=feedback.organisation_id)
+    organisation = await _organisation_of(feedback)
     terms = await handling_terms(organisation)
     async with in_transaction():
         feedback.stage = 2
