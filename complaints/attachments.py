@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import puremagic
-from tortoise.backends.base.client import BaseDBAsyncClient
 
 from complaints.models import Attachment, Feedback
 from servicedialog.i18n import lazy as _
@@ -62,9 +61,9 @@ class Stored:
     size: int
     sha256: str
 
-    async def attach(self, feedback: Feedback, connection: BaseDBAsyncClient) -> Attachment:
-        return await Attachment.create(
-            using_db=connection,
+    def row(self, feedback: Feedback) -> Attachment:
+        """The record of this file for ``feedback``, not yet stored."""
+        return Attachment(
             feedback_id=feedback.id,
             filename=self.filename,
             content_type=self.content_type,

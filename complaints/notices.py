@@ -11,24 +11,26 @@ from babel.dates import format_date
 from complaints.models import Feedback
 from servicedialog.i18n import lazy as _
 from servicedialog.i18n import translations
-from servicedialog.mail import queue_mail
-from servicedialog.models import Organisation
+from servicedialog.mail import outbox_message
+from servicedialog.models import Organisation, OutboxMessage
 
 logger = logging.getLogger("servicedialog.complaints")
 
 SIGNATURE = _("Kind regards,\n%(org)s")
 
 
-async def _send(
+def _message(
     feedback: Feedback, organisation: Organisation, subject: str, body: str, **values: str
-) -> None:
+) -> OutboxMessage | None:
+    """The e-mail to the person in their language, or None when there is no one to send it
+    to (anonymous, no address, or an address the form accepted but SMTP would not)."""
     if not feedback.contact_email or feedback.anonymous:
-        return
+        return None
     gettext = translations(feedback.language).gettext
     values = {"number": feedback.number, "org": organisation.name(feedback.language), **values}
     text = gettext(body) % values + "\n\n" + gettext(SIGNATURE) % values
     try:
-        await queue_mail(
+        return outbox_message(
             feedback.contact_email,
             gettext(subject) % values,
             text,
@@ -36,16 +38,26 @@ async def _send(
             language=feedback.language,
             reference=f"feedback:{feedback.id}",
         )
-    except ValueError as error:  # an address the form accepted but SMTP would not
+    except ValueError as error:
         logger.warning("feedback %s: no e-mail sent: %s", feedback.number, error)
+        return None
+
+
+async def _send(
+    feedback: Feedback, organisation: Organisation, subject: str, body: str, **values: str
+) -> None:
+    message = _message(feedback, organisation, subject, body, **values)
+    if message is not None:
+        await message.save(force_create=True)
 
 
 def _day(feedback: Feedback, day: date | None) -> str:
     return format_date(day, "long", locale=feedback.language) if day else ""
 
 
-async def receipt(feedback: Feedback, organisation: Organisation, link: str) -> None:
-    await _send(
+def receipt(feedback: Feedback, organisation: Organisation, link: str) -> OutboxMessage | None:
+    """The receipt with the private link; the caller stores it with the registration."""
+    return _message(
         feedback,
         organisation,
         _("We have received your feedback %(number)s"),

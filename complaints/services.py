@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from commitments.models import Commitment, Service
@@ -17,9 +16,10 @@ from complaints import notices
 from complaints.handling import HandlingTerms, handling_terms
 from complaints.models import Feedback, FeedbackEvent, RegistrationCounter
 from complaints.states import Channel, EventKind, Kind, Outcome, RetentionClass, Status
-from servicedialog import audit
+from servicedialog import audit, writes
 from servicedialog.i18n import lazy as _
 from servicedialog.models import Organisation, User
+from servicedialog.writes import Insert, Plan, Query
 
 NUMBER_PREFIX = "SYN"
 REVIEW_WINDOW_DAYS = 60  # a review can be asked for within this many days of the answer
@@ -45,32 +45,23 @@ def _now() -> datetime:
 # --- registration numbers -------------------------------------------------------------
 
 
-async def next_number(organisation: Organisation, year: int, connection: BaseDBAsyncClient) -> str:
-    """The next number of the organisation's year, e.g. ``SYN-2026-000123``.
+COUNTER_SQL = (
+    f"INSERT INTO {RegistrationCounter._meta.db_table} (organisation_id, year, last_number) "
+    "VALUES (?, ?, 1) ON CONFLICT (organisation_id, year) DO UPDATE SET "
+    f"last_number = {RegistrationCounter._meta.db_table}.last_number + 1 RETURNING last_number"
+)
 
-    Must run inside the transaction that stores the feedback: the counter row is updated in
-    place (``UPDATE … RETURNING``), which takes the write lock on SQLite and a row lock on
-    PostgreSQL, so concurrent submissions from several processes queue up; a rolled-back
-    submission rolls its number back too. Numbers are therefore unique and without gaps.
-    The first statement is a write, so a SQLite transaction never has to upgrade a read
-    lock (which fails at once instead of waiting)."""
-    table = RegistrationCounter._meta.db_table
-    postgres = connection.capabilities.dialect == "postgres"
-    p1, p2 = ("$1", "$2") if postgres else ("?", "?")
-    await connection.execute_query(
-        f"INSERT INTO {table} (organisation_id, year, last_number) VALUES ({p1}, {p2}, 0) "
-        "ON CONFLICT (organisation_id, year) DO NOTHING",
-        [organisation.id, year],
-    )
-    # execute_query_dict fetches the RETURNING row on both backends (execute_query does not
-    # on asyncpg for an UPDATE).
-    rows = await connection.execute_query_dict(
-        f"UPDATE {table} SET last_number = last_number + 1 "
-        f"WHERE organisation_id = {p1} AND year = {p2} RETURNING last_number",
-        [organisation.id, year],
-    )
-    number = int(rows[0]["last_number"])
-    return f"{NUMBER_PREFIX}-{year}-{number:06d}"
+
+def number_step(organisation: Organisation, year: int) -> Plan[str]:
+    """The next number of the organisation's year, e.g. ``SYN-2026-000123``, as one
+    statement of the registration's transaction (``yield from``).
+
+    The counter row is created or incremented in place (``INSERT … ON CONFLICT DO UPDATE …
+    RETURNING``), which takes the write lock on SQLite and a row lock on PostgreSQL, so
+    concurrent submissions from several processes queue up, and a rolled-back submission
+    rolls its number back too: numbers are unique and without gaps."""
+    rows = yield Query(COUNTER_SQL, [organisation.id, year])
+    return f"{NUMBER_PREFIX}-{year}-{int(rows[0]['last_number']):06d}"
 
 
 # --- intake ---------------------------------------------------------------------------
@@ -116,54 +107,65 @@ def tracking_path(token: str) -> str:
 
 async def register(organisation: Organisation, new: NewFeedback, base_url: str = "") -> Registered:
     """Register feedback at once: number, deadlines, routing, tracking token, and with an
-    e-mail address and the site's ``base_url`` a receipt with the private tracking link."""
+    e-mail address and the site's ``base_url`` a receipt with the private tracking link.
+
+    The records are written by one short transaction (:mod:`servicedialog.writes`): this is
+    the busiest write of the application."""
     terms = await handling_terms(organisation)
     received_at = new.received_at or _now()
     received = terms.local_day(received_at)
     token = secrets.token_urlsafe(24)
     if new.anonymous:
         new.contact_name = new.contact_email = new.contact_phone = ""
-    unit_id = new.service.unit_id if new.service is not None else None
-    async with in_transaction() as connection:
-        number = await next_number(organisation, received.year, connection)
-        feedback = await Feedback.create(
-            using_db=connection,
-            organisation_id=organisation.id,
-            number=number,
-            kind=new.kind,
-            channel=new.channel,
-            service_id=new.service.id if new.service else None,
-            commitment_id=new.commitment.id if new.commitment else None,
-            unit_id=unit_id,
-            text=new.text,
-            place=new.place,
-            latitude=new.latitude,
-            longitude=new.longitude,
-            anonymous=new.anonymous,
-            contact_name=new.contact_name,
-            contact_email=new.contact_email,
-            contact_phone=new.contact_phone,
-            language=new.language,
-            registered_by_id=new.registered_by.id if new.registered_by else None,
-            received_at=received_at,
-            acknowledge_due=terms.due(terms.acknowledge, received, []),
-            answer_due=terms.due(terms.answer, received, []),
-            retention_class=retention_for(new.kind),
-            tracking_hash=token_hash(token),
-            open311_token=new.open311_token,
-        )
-        await FeedbackEvent.create(
-            using_db=connection,
-            feedback_id=feedback.id,
-            kind=EventKind.REGISTERED,
-            author_id=new.registered_by.id if new.registered_by else None,
-            visible_to_person=True,
-            data={**new.details, "channel": str(new.channel)},
+    feedback = Feedback(
+        organisation_id=organisation.id,
+        number="",
+        kind=new.kind,
+        channel=new.channel,
+        service_id=new.service.id if new.service else None,
+        commitment_id=new.commitment.id if new.commitment else None,
+        unit_id=new.service.unit_id if new.service is not None else None,
+        text=new.text,
+        place=new.place,
+        latitude=new.latitude,
+        longitude=new.longitude,
+        anonymous=new.anonymous,
+        contact_name=new.contact_name,
+        contact_email=new.contact_email,
+        contact_phone=new.contact_phone,
+        language=new.language,
+        registered_by_id=new.registered_by.id if new.registered_by else None,
+        received_at=received_at,
+        acknowledge_due=terms.due(terms.acknowledge, received, []),
+        answer_due=terms.due(terms.answer, received, []),
+        retention_class=retention_for(new.kind),
+        tracking_hash=token_hash(token),
+        open311_token=new.open311_token,
+    )
+
+    def plan() -> Plan[None]:
+        feedback.number = yield from number_step(organisation, received.year)
+        yield Insert(feedback)
+        yield Insert(
+            FeedbackEvent(
+                feedback_id=feedback.id,
+                kind=EventKind.REGISTERED,
+                author_id=new.registered_by.id if new.registered_by else None,
+                visible_to_person=True,
+                data={**new.details, "channel": str(new.channel)},
+            )
         )
         for stored in new.attachments:
-            await stored.attach(feedback, connection)
-        if base_url:
-            await notices.receipt(feedback, organisation, base_url + tracking_path(token))
+            yield Insert(stored.row(feedback))
+        receipt = (
+            notices.receipt(feedback, organisation, base_url + tracking_path(token))
+            if base_url
+            else None
+        )
+        if receipt is not None:
+            yield Insert(receipt)
+
+    await writes.run(plan())
     return Registered(feedback, token)
 
 

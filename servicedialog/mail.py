@@ -70,6 +70,38 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+def outbox_message(
+    to: str,
+    subject: str,
+    body: str,
+    *,
+    organisation: Organisation | None = None,
+    language: str = "sv",
+    reference: str = "",
+) -> OutboxMessage:
+    """One plain-text message for the outbox, checked but not yet stored (for a write plan
+    of :mod:`servicedialog.writes`; :func:`queue_mail` stores it at once). Raises
+    ValueError for an address or subject that cannot go into a header."""
+    to = to.strip()
+    if not _ADDRESS_RE.match(to) or len(to) > 254:
+        raise ValueError(f"not one e-mail address: {to!r}")
+    if "\r" in subject or "\n" in subject or len(subject) > 500:
+        raise ValueError("the subject must be one line of at most 500 characters")
+    if language not in LANGUAGES:
+        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}")
+    if len(reference) > 100:
+        raise ValueError("the reference must be at most 100 characters")
+    return OutboxMessage(
+        organisation_id=organisation.id if organisation is not None else None,
+        to_address=to,
+        subject=subject,
+        body_text=body,
+        language=language,
+        reference=reference,
+        next_attempt_at=now(),
+    )
+
+
 async def queue_mail(
     to: str,
     subject: str,
@@ -83,25 +115,11 @@ async def queue_mail(
     """Put one plain-text message in the outbox; it is sent once the caller's transaction
     commits. Pass the transaction's ``connection`` when not inside ``in_transaction()``.
     Raises ValueError for an address or subject that cannot go into a header."""
-    to = to.strip()
-    if not _ADDRESS_RE.match(to) or len(to) > 254:
-        raise ValueError(f"not one e-mail address: {to!r}")
-    if "\r" in subject or "\n" in subject or len(subject) > 500:
-        raise ValueError("the subject must be one line of at most 500 characters")
-    if language not in LANGUAGES:
-        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}")
-    if len(reference) > 100:
-        raise ValueError("the reference must be at most 100 characters")
-    return await OutboxMessage.create(
-        using_db=connection,
-        organisation=organisation,
-        to_address=to,
-        subject=subject,
-        body_text=body,
-        language=language,
-        reference=reference,
-        next_attempt_at=now(),
+    message = outbox_message(
+        to, subject, body, organisation=organisation, language=language, reference=reference
     )
+    await message.save(using_db=connection, force_create=True)
+    return message
 
 
 def build_message(

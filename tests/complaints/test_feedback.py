@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 import re
 from datetime import UTC, date, datetime
 
@@ -47,6 +48,38 @@ def test_numbers_are_per_organisation_and_year_without_gaps_under_concurrency(cl
     numbers = run(client, many)
     year = datetime.now(UTC).year
     assert numbers == [f"SYN-{year}-{i:06d}" for i in range(1, 26)]
+
+
+def _register_in_a_process(settings, org_id, count, start) -> None:
+    """Run in a separate process: register ``count`` feedback at once, as a worker would."""
+    from servicedialog.cli import run_with_db
+    from servicedialog.models import Organisation
+
+    async def work() -> None:
+        org = await Organisation.get(id=org_id)
+        start.wait()
+        await asyncio.gather(*(services.register(org, new()) for _ in range(count)))
+
+    run_with_db(settings, work)
+
+
+def test_numbers_are_without_gaps_when_several_processes_register_at_once(client, org, settings):
+    context = multiprocessing.get_context("spawn")
+    start = context.Event()
+    workers = [
+        context.Process(target=_register_in_a_process, args=(settings, org.id, 40, start))
+        for _ in range(3)
+    ]
+    for worker in workers:
+        worker.start()
+    start.set()
+    for worker in workers:
+        worker.join(120)
+    assert [w.exitcode for w in workers] == [0, 0, 0]
+    numbers = run(client, lambda: Feedback.filter(organisation_id=org.id).values_list("number"))
+    year = datetime.now(UTC).year
+    assert sorted(n for (n,) in numbers) == [f"SYN-{year}-{i:06d}" for i in range(1, 121)]
+    assert run(client, FeedbackEvent.all().count) == 120
 
 
 def test_a_letter_from_last_year_gets_last_years_series(client, org):
