@@ -27,6 +27,16 @@ from commitments.models import (
 from commitments.states import CommitmentStatus, Period
 from servicedialog.models import Organisation
 
+# The public catalogue and what is derived from it (the feedback form's services and
+# promises) are cached per worker under this prefix, and dropped when the organisation's
+# services, commitments or fulfilment change.
+CATALOGUE_TTL_SECONDS = 60.0
+
+
+def catalogue_cache_key(org: Organisation) -> str:
+    return f"commitments:catalogue:{org.id}:"
+
+
 EPOCH_SQL = {
     "sqlite": "CAST(strftime('%s', {col}) AS INTEGER)",
     "postgres": "CAST(EXTRACT(EPOCH FROM {col}) AS BIGINT)",

@@ -27,6 +27,7 @@ from commitments.models import (
     ServicePackage,
 )
 from commitments.packages import build_guide, parse_answers
+from commitments.queries import CATALOGUE_TTL_SECONDS, catalogue_cache_key
 from commitments.services import (
     CatalogueError,
     change_terms,
@@ -48,6 +49,7 @@ from servicedialog.charts import figure_json
 from servicedialog.forms import Form, done, invalid, read_form, render
 from servicedialog.i18n import lazy as _
 from servicedialog.models import Organisation, Unit
+from servicedialog.orgs.queries import organisation_or_404
 from servicedialog.roles import Role
 
 OPEN_DATA_COLUMNS = (
@@ -68,13 +70,6 @@ OPEN_DATA_COLUMNS = (
 )
 
 
-CATALOGUE_TTL_SECONDS = 60.0
-
-
-def _catalogue_key(org: Organisation) -> str:
-    return f"commitments:catalogue:{org.id}:"
-
-
 async def cached_catalogue(
     request: Request, org: Organisation
 ) -> list[queries.PublishedCommitment]:
@@ -87,7 +82,7 @@ async def cached_catalogue(
 
     cache = request.app.state.cache
     items: list[queries.PublishedCommitment] = await cache.get_or_set(
-        _catalogue_key(org) + "data", CATALOGUE_TTL_SECONDS, load
+        catalogue_cache_key(org) + "data", CATALOGUE_TTL_SECONDS, load
     )
     return items
 
@@ -95,20 +90,13 @@ async def cached_catalogue(
 async def recompute(request: Request, org: Organisation) -> int:
     """Recompute the organisation's fulfilment and drop this worker's cached catalogue."""
     rows = await queries.recompute_organisation(org)
-    request.app.state.cache.invalidate_prefix(_catalogue_key(org))
+    request.app.state.cache.invalidate_prefix(catalogue_cache_key(org))
     return rows
-
-
-async def _organisation(request: Request) -> Organisation:
-    org = await Organisation.get_or_none(slug=request.path_params["org"])
-    if org is None:
-        raise HTTPException(404)
-    return org
 
 
 @public
 async def catalogue(request: Request) -> Response:
-    org = await _organisation(request)
+    org = await organisation_or_404(request)
 
     async def page() -> bytes:
         items = await cached_catalogue(request, org)
@@ -119,14 +107,14 @@ async def catalogue(request: Request) -> Response:
     if request.state.user is not None or request.session.get("_flashes"):
         return Response(await page(), media_type="text/html")
     # Anonymous visitors all see the same page per language: keep it rendered.
-    key = f"{_catalogue_key(org)}html:{request.state.language}"
+    key = f"{catalogue_cache_key(org)}html:{request.state.language}"
     body = await request.app.state.cache.get_or_set(key, CATALOGUE_TTL_SECONDS, page)
     return Response(body, media_type="text/html")
 
 
 @public
 async def detail(request: Request) -> Response:
-    org = await _organisation(request)
+    org = await organisation_or_404(request)
     commitment = await Commitment.get_or_none(
         id=request.path_params["id"], service__organisation_id=org.id, status="published"
     ).select_related("service")
@@ -157,7 +145,7 @@ async def detail(request: Request) -> Response:
 @public
 async def service_page(request: Request) -> Response:
     """A service with its published promises: where the catalogue's service names lead."""
-    org = await _organisation(request)
+    org = await organisation_or_404(request)
     service = await Service.get_or_none(organisation_id=org.id, code=request.path_params["code"])
     if service is None:
         raise HTTPException(404)
@@ -177,13 +165,13 @@ async def service_page(request: Request) -> Response:
 
 @public
 async def open_data_json(request: Request) -> Response:
-    rows = await queries.open_data_rows(await _organisation(request))
+    rows = await queries.open_data_rows(await organisation_or_404(request))
     return JSONResponse(rows, headers={"Access-Control-Allow-Origin": "*"})
 
 
 @public
 async def open_data_csv(request: Request) -> Response:
-    rows = await queries.open_data_rows(await _organisation(request))
+    rows = await queries.open_data_rows(await organisation_or_404(request))
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=OPEN_DATA_COLUMNS, lineterminator="\n")
     writer.writeheader()
@@ -624,7 +612,7 @@ async def service_edit(request: Request) -> Response:
     unit = next((u for u in context["units"] if u.code == spec.unit_code), None)
     await save_service(org, spec, unit, service)
     await audit.record("service.updated", request=request, target=service, organisation=org)
-    request.app.state.cache.invalidate_prefix(_catalogue_key(org))
+    request.app.state.cache.invalidate_prefix(catalogue_cache_key(org))
     return done(
         request,
         request.app.url_path_for("commitments:service", id=service.id),

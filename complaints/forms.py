@@ -4,20 +4,78 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from datetime import time as clock_time
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from commitments.models import Commitment, Service
+from starlette.requests import Request
+
+from commitments.models import Commitment, CommitmentVersion, Service
+from commitments.queries import CATALOGUE_TTL_SECONDS, catalogue_cache_key
 from commitments.states import CommitmentStatus
 from complaints.services import NewFeedback
-from complaints.states import Channel, Kind
+from complaints.states import KIND_LABELS, Channel, Kind
 from servicedialog.forms import EMAIL_RE, Form
 from servicedialog.i18n import lazy as _
 from servicedialog.models import Organisation
 
 MAX_TEXT = 5000
 HONEYPOT = "website"  # hidden from people; bots fill it in
+
+
+@dataclass(frozen=True)
+class FormCatalogue:
+    """The organisation's services and published promises, as the feedback forms offer and
+    check them."""
+
+    services: list[Service]  # by Swedish name
+    promises: dict[int, CommitmentVersion]  # commitment id -> its latest version
+
+    def service(self, service_id: int) -> Service | None:
+        return next((s for s in self.services if s.id == service_id), None)
+
+    def choices(self, language: str) -> dict[str, Any]:
+        """The service list and the promises grouped by service, for the form template."""
+        grouped: dict[int, list[tuple[int, str]]] = {}
+        for commitment_id, version in self.promises.items():
+            grouped.setdefault(version.commitment.service_id, []).append(
+                (commitment_id, version.promise(language))
+            )
+        return {
+            "services": [(s.id, s.name(language)) for s in self.services],
+            "promises": [
+                (s.name(language), grouped[s.id]) for s in self.services if s.id in grouped
+            ],
+            "kind_labels": KIND_LABELS,
+        }
+
+
+async def load_form_catalogue(organisation: Organisation) -> FormCatalogue:
+    services = await Service.filter(organisation_id=organisation.id).order_by("name_sv")
+    versions = (
+        await CommitmentVersion.filter(
+            commitment__service__organisation_id=organisation.id,
+            commitment__status=CommitmentStatus.PUBLISHED,
+        )
+        .order_by("commitment_id", "version")
+        .select_related("commitment")
+    )
+    return FormCatalogue(services, {v.commitment_id: v for v in versions})
+
+
+async def form_catalogue(request: Request, organisation: Organisation) -> FormCatalogue:
+    """The catalogue, kept with the organisation's public catalogue in this worker's cache:
+    every submission checks its service and promise against it, and the commitments pages
+    drop it when they change the services or the commitments (other workers follow within
+    a minute)."""
+    catalogue: FormCatalogue = await request.app.state.cache.get_or_set(
+        catalogue_cache_key(organisation) + "feedback-form",
+        CATALOGUE_TTL_SECONDS,
+        lambda: load_form_catalogue(organisation),
+    )
+    return catalogue
 
 
 def _number(form: Form, name: str, low: float, high: float) -> float | None:
@@ -36,34 +94,36 @@ def _number(form: Form, name: str, low: float, high: float) -> float | None:
     return value
 
 
-async def read_feedback(
-    form: Form, organisation: Organisation, language: str, staff: bool = False
+def read_feedback(
+    form: Form,
+    organisation: Organisation,
+    catalogue: FormCatalogue,
+    language: str,
+    staff: bool = False,
 ) -> NewFeedback:
     if not form.get("kind"):
         form.error("kind", _("Choose what kind of feedback it is."))
     kind = form.choice("kind", tuple(Kind))
     text = form.require("text", MAX_TEXT)
-    service = commitment = None
+    service: Service | None = None
+    commitment: Commitment | None = None
     if form.get("service"):
         if form.get("service").isdigit():
-            service = await Service.get_or_none(
-                id=int(form.get("service")), organisation_id=organisation.id
-            )
+            service = catalogue.service(int(form.get("service")))
         if service is None:
             form.error("service", _("Choose one of the options."))
     if form.get("commitment"):
+        version = None
         if form.get("commitment").isdigit():
-            commitment = await Commitment.get_or_none(
-                id=int(form.get("commitment")),
-                service__organisation_id=organisation.id,
-                status=CommitmentStatus.PUBLISHED,
-            )
-        if commitment is None:
+            version = catalogue.promises.get(int(form.get("commitment")))
+        if version is None:
             form.error("commitment", _("Choose one of the options."))
-        elif service is None:
-            service = await Service.get(id=commitment.service_id)
-        elif commitment.service_id != service.id:
-            form.error("commitment", _("This promise belongs to another service."))
+        else:
+            commitment = version.commitment
+            if service is None:
+                service = catalogue.service(commitment.service_id)
+            elif commitment.service_id != service.id:
+                form.error("commitment", _("This promise belongs to another service."))
     anonymous = form.get("anonymous") == "yes"
     email = form.get("contact_email").lower()
     if email and (len(email) > 254 or not EMAIL_RE.match(email)):

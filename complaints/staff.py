@@ -13,7 +13,7 @@ from tortoise.expressions import Q
 
 from commitments.models import Service
 from complaints import attachments, identity, services
-from complaints.forms import read_feedback
+from complaints.forms import form_catalogue, read_feedback
 from complaints.models import Attachment, Feedback, FeedbackEvent, ReplyTemplate
 from complaints.services import Closing, HandlingError
 from complaints.states import (
@@ -31,7 +31,6 @@ from complaints.states import (
     RetentionClass,
     Status,
 )
-from complaints.views import form_choices
 from problem_areas.services import active_areas
 from servicedialog import audit
 from servicedialog.auth import current_organisation, requires_role
@@ -319,11 +318,12 @@ async def act(request: Request) -> Response:
 async def register(request: Request) -> Response:
     """Contact-centre staff register feedback that came another way, on the person's behalf."""
     org = current_organisation(request)
+    catalogue = await form_catalogue(request, org)
     language = request.state.language
     form = Form({"channel": "phone", "language": "sv", "received_on": date.today().isoformat()})
     if request.method == "POST":
         form = await read_form(request)
-        new = await read_feedback(form, org, language, staff=True)
+        new = read_feedback(form, org, catalogue, language, staff=True)
         if form.ok:
             new.registered_by = request.state.user
             registered = await services.register(org, new, request.app.state.settings.base_url)
@@ -332,7 +332,7 @@ async def register(request: Request) -> Response:
                 str(request.url_for("complaints:detail", id=registered.feedback.id)),
                 _("Registered as %(number)s.") % {"number": registered.feedback.number},
             )
-    context = await form_choices(org, language)
+    context = catalogue.choices(language)
     return render(
         request,
         "complaints/register.html",

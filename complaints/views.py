@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from commitments.models import CommitmentVersion, Service
-from commitments.states import CommitmentStatus
+from commitments.models import Service
 from complaints import attachments, services
-from complaints.forms import HONEYPOT, RateLimiter, read_feedback
+from complaints.forms import HONEYPOT, RateLimiter, form_catalogue, read_feedback
 from complaints.models import Feedback, FeedbackEvent
 from complaints.services import HandlingError
 from complaints.states import KIND_LABELS, OUTCOME_LABELS, STATUS_LABELS, EventKind, Kind, Status
@@ -22,38 +20,8 @@ from servicedialog.auth import public
 from servicedialog.forms import Form, render
 from servicedialog.i18n import lazy as _
 from servicedialog.models import Organisation
+from servicedialog.orgs.queries import organisation_or_404
 from servicedialog.templating import flash
-
-
-async def _organisation(request: Request) -> Organisation:
-    org = await Organisation.get_or_none(slug=request.path_params["org"])
-    if org is None:
-        raise HTTPException(404)
-    return org
-
-
-async def form_choices(organisation: Organisation, language: str) -> dict[str, Any]:
-    """Services, and the published promises of each, for the service and promise lists."""
-    service_rows = await Service.filter(organisation_id=organisation.id).order_by("name_sv")
-    versions = (
-        await CommitmentVersion.filter(
-            commitment__service__organisation_id=organisation.id,
-            commitment__status=CommitmentStatus.PUBLISHED,
-        )
-        .order_by("commitment_id", "version")
-        .select_related("commitment")
-    )
-    latest: dict[int, CommitmentVersion] = {v.commitment_id: v for v in versions}
-    promises: dict[int, list[tuple[int, str]]] = {}
-    for version in latest.values():
-        promises.setdefault(version.commitment.service_id, []).append(
-            (version.commitment_id, version.promise(language))
-        )
-    return {
-        "services": [(s.id, s.name(language)) for s in service_rows],
-        "promises": [(s.name(language), promises[s.id]) for s in service_rows if s.id in promises],
-        "kind_labels": KIND_LABELS,
-    }
 
 
 def _limiter(request: Request) -> RateLimiter:
@@ -78,7 +46,8 @@ async def _read_with_files(request: Request) -> tuple[Form, list[tuple[str, byte
 
 @public
 async def new(request: Request) -> Response:
-    org = await _organisation(request)
+    org = await organisation_or_404(request)
+    catalogue = await form_catalogue(request, org)
     language = request.state.language
     form = Form({"kind": request.query_params.get("kind", ""), "language": language})
     for key in ("service", "commitment"):
@@ -97,7 +66,7 @@ async def new(request: Request) -> Response:
                     "Wait a few minutes and send again."
                 ),
             )
-        new_feedback = await read_feedback(form, org, language)
+        new_feedback = read_feedback(form, org, catalogue, language)
         stored: list[attachments.Stored] = []
         if form.ok:
             try:
@@ -118,7 +87,7 @@ async def new(request: Request) -> Response:
             return RedirectResponse(
                 request.url_for("complaints:track", token=registered.token), status_code=303
             )
-    context = await form_choices(org, language)
+    context = catalogue.choices(language)
     return render(
         request,
         "complaints/new.html",
@@ -129,7 +98,7 @@ async def new(request: Request) -> Response:
 
 @public
 async def thanks(request: Request) -> Response:
-    org = await _organisation(request)
+    org = await organisation_or_404(request)
     return render(request, "complaints/thanks.html", {"org": org})
 
 
