@@ -123,18 +123,9 @@ def serve(host: str, port: int, workers: int, run_migrations: bool) -> None:
 
 
 def _serve(host: str, port: int, workers: int) -> None:
-    import uvicorn
+    from servicedialog.serving import serve as run_server
 
-    uvicorn.run(
-        "servicedialog.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        proxy_headers=True,
-        access_log=False,  # our middleware writes one structured line per request
-        log_level="info",
-    )
+    run_server(host, port, workers)
 
 
 @main.command()
