@@ -574,7 +574,7 @@ def verify_stored(
     registration numbers are unique and without gaps up to the counter."""
     links = [line for line in locations.read_text(encoding="utf-8").splitlines() if line]
     hashes = {
-        hashlib.sha256(link.rsplit("/", 1)[-1].encode()).hexdigest()
+        hashlib.sha256(link.split("?")[0].rsplit("/", 1)[-1].encode()).hexdigest()
         for link in links
         if "/feedback/track/" in link
     }

@@ -11,7 +11,7 @@ way. An organisation that has not published them gets the defaults below.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -41,11 +41,24 @@ class HandlingTerms:
     answer: Clock
     calendar: WorkCalendar
     zone: ZoneInfo
+    # Deadlines without pauses by (clock, day received): every submission asks for two, and
+    # most on the same few days. The terms themselves live a minute (handling_terms).
+    _unpaused: dict[tuple[Clock, date], date] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def local_day(self, moment: datetime) -> date:
         return moment.astimezone(self.zone).date()
 
     def due(self, clock: Clock, received: date, pauses: list[tuple[date, date]]) -> date:
+        if not pauses:
+            key = (clock, received)
+            if key not in self._unpaused:
+                self._unpaused[key] = self._due(clock, received, pauses)
+            return self._unpaused[key]
+        return self._due(clock, received, pauses)
+
+    def _due(self, clock: Clock, received: date, pauses: list[tuple[date, date]]) -> date:
         unit = ClockUnit.WORKING_DAYS if clock.unit is ClockUnit.HOURS else clock.unit
         flat = Pauses.of((0, start, end) for start, end in pauses)
         days = deadline(

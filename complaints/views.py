@@ -44,6 +44,9 @@ async def _read_with_files(request: Request) -> tuple[Form, list[tuple[str, byte
     return form, files
 
 
+JUST_REGISTERED = "registered"  # query parameter: the tracking page thanks the person
+
+
 @public
 async def new(request: Request) -> Response:
     org = await organisation_or_404(request)
@@ -83,9 +86,10 @@ async def new(request: Request) -> Response:
                 for item in stored:
                     item.discard()
                 raise
-            flash(request, _("Thank you. Your feedback is registered."))
+            # The thanks is shown by the tracking page itself: no session cookie for
+            # the person, and no route look-up (a hot path: see bench/RESULTS.md).
             return RedirectResponse(
-                request.url_for("complaints:track", token=registered.token), status_code=303
+                services.tracking_path(registered.token) + f"?{JUST_REGISTERED}=1", 303
             )
     context = catalogue.choices(language)
     return render(
@@ -131,6 +135,7 @@ async def _track_page(
             "events": events,
             "form": form or Form({}),
             "review_possible": services.review_possible(feedback),
+            "just_registered": request.query_params.get(JUST_REGISTERED) == "1",
             "status_labels": STATUS_LABELS,
             "kind_labels": KIND_LABELS,
             "outcome_labels": OUTCOME_LABELS,

@@ -22,7 +22,7 @@ import hmac
 import secrets
 from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import unquote_plus
 
 from python_multipart import FormParser
 from starlette.datastructures import MutableHeaders
@@ -156,8 +156,14 @@ async def _from_urlencoded(receive: Receive) -> tuple[str | None, Receive]:
         more = message.get("more_body", False)
     if more:
         return None, _replayer(messages, receive)
-    fields = dict(parse_qsl(body.decode("utf-8", errors="replace")))
-    return fields.get(FIELD), _replayer(messages, receive)
+    # Only the token is needed here (the app parses the form): find its pair, not all.
+    prefix = FIELD.encode() + b"="
+    for pair in body.split(b"&"):
+        if pair.startswith(prefix):
+            return unquote_plus(pair[len(prefix) :].decode("utf-8", "replace")), _replayer(
+                messages, receive
+            )
+    return None, _replayer(messages, receive)
 
 
 def _boundary(params: bytes) -> bytes | None:

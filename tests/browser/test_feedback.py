@@ -73,3 +73,78 @@ def test_quality_manager_keeps_the_problem_areas(page, check_a11y):
     page.get_by_role("button", name="Avsluta Parkering").click()
     row = page.locator("tr", has=page.get_by_role("link", name="Parkering"))
     assert "Avslutat" in row.inner_text()
+
+
+CSP_WATCH = (
+    "window.__csp = [];"
+    "document.addEventListener('securitypolicyviolation',"
+    " e => window.__csp.push(e.violatedDirective + ' ' + e.sourceFile), true);"
+)
+
+
+def test_the_service_can_be_found_by_typing_with_the_keyboard(browser, server, check_a11y):
+    context = browser.new_context(base_url=server, locale="sv-SE")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.add_init_script(CSP_WATCH)
+    page.goto("/feedback/exempelkommun/")
+    # The label now names the text box you type in; the list behind it is hidden.
+    service = page.get_by_role("combobox", name="Vilken tjänst gäller det?")
+    assert page.locator("#field-service-select").is_hidden()
+    service.focus()
+    page.keyboard.type("bygg")
+    options = page.get_by_role("option")
+    assert options.first.inner_text() == "Bygglov"
+    check_a11y(page, "feedback-service-search")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    assert service.input_value() == "Bygglov"
+    chosen = page.locator("#field-service-select").evaluate(
+        "s => s.options[s.selectedIndex].textContent"
+    )
+    assert chosen == "Bygglov"
+    # The hint is still read with the field.
+    assert "hint-service" in (service.get_attribute("aria-describedby") or "")
+    # Emptying the box means "I don't know" again.
+    service.fill("")
+    page.keyboard.press("Tab")
+    assert page.locator("#field-service-select").input_value() == ""
+    service.focus()
+    page.keyboard.type("bygg")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.get_by_label("Beröm").check()
+    page.get_by_label("Din synpunkt").fill("Snabbt och vänligt bemötande i bygglovsärendet.")
+    page.get_by_role("button", name="Skicka synpunkt").click()
+    page.wait_for_url(re.compile(r".*/feedback/track/.*"))
+    assert "Bygglov" in page.locator("main").inner_text()
+    assert page.evaluate("window.__csp") == []
+    context.close()
+
+
+def test_contact_centre_registers_and_quality_manager_keeps_templates(browser, server, check_a11y):
+    context = browser.new_context(base_url=server, locale="sv-SE")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    sign_in(page, "kontaktcenter@exempelkommun.se")
+    page.goto("/feedback/manage/register")
+    check_a11y(page, "feedback-register")
+    page.get_by_role("button", name="Registrera", exact=True).click()
+    assert page.locator(".error-summary").is_visible()
+    check_a11y(page, "feedback-register-errors")
+    page.get_by_label("Fråga", exact=True).check()
+    page.get_by_label("Din synpunkt").fill("Ringde om öppettiderna för bygglovsenheten.")
+    page.get_by_role("button", name="Registrera", exact=True).click()
+    assert re.search(r"Registrerad som SYN-\d{4}-\d{6}", page.locator("main").inner_text())
+    context.close()
+
+    context = browser.new_context(base_url=server, locale="sv-SE")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    sign_in(page, "kvalitet@exempelkommun.se")
+    page.goto("/feedback/manage/templates")
+    check_a11y(page, "feedback-templates")
+    page.get_by_role("button", name="Spara mallen").click()
+    assert page.locator(".error-summary").is_visible()
+    check_a11y(page, "feedback-templates-errors")
+    context.close()

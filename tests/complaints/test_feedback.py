@@ -121,11 +121,17 @@ def test_public_form_keeps_what_was_typed_and_then_registers(client, org):
         follow_redirects=False,
     )
     assert ok.status_code == 303
+    # The person gets no session cookie; the tracking page itself says thank you.
+    assert "sd_session" not in ok.cookies
     track = client.get(ok.headers["location"])
     assert re.search(r"SYN-\d{4}-000001", track.text)
+    assert "Tack. Din synpunkt är registrerad." in track.text
+    path = ok.headers["location"].split("?")[0]
+    assert path == client.app.url_path_for("complaints:track", token=path.rsplit("/", 1)[-1])
+    assert "Tack. Din synpunkt är registrerad." not in client.get(path).text
     stored = run(client, Feedback.first)
     # Only a hash of the link's token is stored.
-    token = ok.headers["location"].rsplit("/", 1)[-1]
+    token = path.rsplit("/", 1)[-1]
     assert token not in stored.tracking_hash and stored.tracking_hash == services.token_hash(token)
 
 
@@ -362,7 +368,7 @@ def test_the_person_gets_receipt_reply_and_answer_by_real_smtp(
         },
         follow_redirects=False,
     )
-    token = response.headers["location"].rsplit("/", 1)[-1]
+    token = response.headers["location"].split("?")[0].rsplit("/", 1)[-1]
     feedback = run(client, Feedback.first)
     run(client, services.reply, feedback, handler, "We are looking into it.")
     run(client, services.close, feedback, handler, Closing(answer="Fixed.", outcome=Outcome.UPHELD))
