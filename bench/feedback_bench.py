@@ -23,13 +23,6 @@ the server is idle, 15 s measured, 30 s timeout. Rounds alternate peer and ours;
 shows medians. Every measured run also records the CPU other processes used meanwhile
 (``other cores``); the machine is shared, so compare ratios from the same run.
 
-What-ifs (``whatif_app.py``): ``--what-if-inbox`` serves the inbox with its template's
-pagination import fixed (the app as is answers 500 once a filter matches more than 25
-records); ``--what-if-post`` serves the POST with the suggested fixes (cached look-ups, the
-registration written in one call, writers queued on a file lock); ``--what-if-reuseport``
-serves both scenarios from workers with one SO_REUSEPORT socket each (the POST with the
-fixes when ``--what-if-post`` is given too). See bench/README.md.
-
 Run from the repository root: .venv/bin/python bench/feedback_bench.py [--rounds 3]
 """
 
@@ -112,23 +105,6 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--no-peer", action="store_true", help="Measure ours only.")
     parser.add_argument("--only", nargs="+", choices=["post", "inbox"], default=["post", "inbox"])
-    parser.add_argument(
-        "--what-if-inbox",
-        action="store_true",
-        help="Also measure the inbox served by bench/whatif_app.py (pagination macro fixed).",
-    )
-    parser.add_argument(
-        "--what-if-post",
-        action="store_true",
-        help="Also measure the POST with the suggested fixes "
-        "(python -m bench.whatif_app --post-fixes).",
-    )
-    parser.add_argument(
-        "--what-if-reuseport",
-        action="store_true",
-        help="Also measure both scenarios with one SO_REUSEPORT socket per worker "
-        "(python -m bench.whatif_app --reuseport; the inbox with the macro fixed).",
-    )
     parser.add_argument(
         "--max-other",
         type=float,
@@ -358,9 +334,6 @@ def prepare(tmp: Path, records: int) -> tuple[Ours, dict[str, int]]:
 
 
 APP_COMMAND = [str(BIN / "servicedialog"), "serve", "--no-migrate", "--port", "{port}"]
-WHATIF_COMMAND = [sys.executable, "-m", "bench.whatif_app", "--port", "{port}"]
-REUSEPORT_COMMAND = [*WHATIF_COMMAND, "--reuseport"]
-POST_FIXES = "--post-fixes"
 
 
 @contextmanager
@@ -697,38 +670,6 @@ def peer_round(args: argparse.Namespace, round_no: int) -> dict[str, Result]:
 SCENARIOS = {  # ours -> (label, the peer's scenario, its label, target)
     "post": ("feedback POST", "post", "ticket POST (b)", POST_TARGET),
     "inbox": ("staff inbox, page 1", "inbox", "ticket list data (c2)", INBOX_TARGET),
-    "inbox-whatif": (
-        "staff inbox, page 1, what-if †",
-        "inbox",
-        "ticket list data (c2)",
-        INBOX_TARGET,
-    ),
-    "post-fixed": ("feedback POST, what-if §", "post", "ticket POST (b)", POST_TARGET),
-    "post-reuseport": ("feedback POST, what-if ‡", "post", "ticket POST (b)", POST_TARGET),
-    "post-fixed-reuseport": (
-        "feedback POST, what-if § ‡",
-        "post",
-        "ticket POST (b)",
-        POST_TARGET,
-    ),
-    "inbox-reuseport": (
-        "staff inbox, page 1, what-if † ‡",
-        "inbox",
-        "ticket list data (c2)",
-        INBOX_TARGET,
-    ),
-}
-WHAT_IFS = {
-    "inbox-whatif": "† served by `bench/whatif_app.py`: the app with "
-    "`templates/complaints/inbox.html` importing the pagination macro `with context`, "
-    "nothing else changed.",
-    "post-fixed": "§ served by `python -m bench.whatif_app --post-fixes`: the POST with the "
-    "organisation, services and handling terms looked up once per process, the registration "
-    "written in one call in the database thread, and the workers' writers queued on a file "
-    "lock (see `bench/whatif_app.py`).",
-    "post-reuseport": "‡ served by `python -m bench.whatif_app --reuseport`: each worker "
-    "listening on its own SO_REUSEPORT socket instead of one shared socket (the POST with § "
-    "when `--what-if-post` is given, the inbox with †).",
 }
 
 
@@ -837,11 +778,6 @@ def report(
             "|---|---:|---|---:|---|---|---|---|",
             *verdicts,
         ]
-    keys = {k for r in rounds for k in r.get("ours", {})}
-    for key, note in WHAT_IFS.items():
-        marker = {"inbox-whatif": "inbox-", "post-fixed": "fixed"}.get(key, "reuseport")
-        if any(marker in k and k != "inbox" for k in keys):
-            lines += ["", note]
     peer_dirs = [r["peer"]["dir"].note for r in rounds if "peer" in r]
     if peer_dirs:
         lines += ["", "Peer results: " + ", ".join(f"`{d}`" for d in peer_dirs)]
@@ -890,19 +826,6 @@ def main() -> int:
                     this["ours"]["post"] = ours_post(ours, facts, args, log, APP_COMMAND)
                 if "inbox" in args.only:
                     this["ours"]["inbox"] = ours_inbox(ours, args, log, APP_COMMAND)
-                if "inbox" in args.only and args.what_if_inbox:
-                    this["ours"]["inbox-whatif"] = ours_inbox(ours, args, log, WHATIF_COMMAND)
-                if "post" in args.only and args.what_if_post:
-                    this["ours"]["post-fixed"] = ours_post(
-                        ours, facts, args, log, [*WHATIF_COMMAND, POST_FIXES]
-                    )
-                if "post" in args.only and args.what_if_reuseport:
-                    key, command = "post-reuseport", REUSEPORT_COMMAND
-                    if args.what_if_post:
-                        key, command = "post-fixed-reuseport", [*command, POST_FIXES]
-                    this["ours"][key] = ours_post(ours, facts, args, log, command)
-                if "inbox" in args.only and args.what_if_reuseport:
-                    this["ours"]["inbox-reuseport"] = ours_inbox(ours, args, log, REUSEPORT_COMMAND)
                 for who, results in this.items():
                     for key, r in results.items():
                         if key != "dir":

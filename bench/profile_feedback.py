@@ -7,7 +7,7 @@ with its count and time per request (timed in aiosqlite's worker thread), and wi
 ``--cprofile`` the functions that take the most time on the event loop thread.
 
 Run from the repository root:
-    .venv/bin/python bench/profile_feedback.py [--requests 2000] [--cprofile] [--what-if-inbox]
+    .venv/bin/python bench/profile_feedback.py [--requests 2000] [--cprofile]
 """
 
 from __future__ import annotations
@@ -247,10 +247,8 @@ async def scenario(
 async def main_async(args: argparse.Namespace, facts: dict[str, int]) -> None:
     time_sql()
     time_render()
-    if args.what_if_inbox:
-        from bench.whatif_app import create_app
-    else:
-        from servicedialog.app import create_app
+    from servicedialog.app import create_app
+
     app = create_app()
     client = Client(app)
     profiler = cProfile.Profile() if args.cprofile else None
@@ -300,7 +298,6 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--only", nargs="+", default=["post", "inbox"])
     parser.add_argument("--cprofile", action="store_true")
-    parser.add_argument("--what-if-inbox", action="store_true")
     parser.add_argument(
         "--processes",
         type=int,

@@ -84,6 +84,8 @@ def _clean_name(name: str) -> str:
 async def store(files: list[tuple[str, bytes]], var_dir: Path) -> list[Stored]:
     """Check and write the uploaded files (name, content); on any problem nothing stays on
     disk."""
+    if not files:
+        return []
     if len(files) > MAX_FILES:
         raise AttachmentError(_("You can attach at most 3 files."))
     directory = storage_dir(var_dir)

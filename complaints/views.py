@@ -17,7 +17,7 @@ from complaints.services import HandlingError
 from complaints.states import KIND_LABELS, OUTCOME_LABELS, STATUS_LABELS, EventKind, Kind, Status
 from servicedialog.audit import client_ip
 from servicedialog.auth import public
-from servicedialog.forms import Form, render
+from servicedialog.forms import Form, is_urlencoded, read_form, render
 from servicedialog.i18n import lazy as _
 from servicedialog.models import Organisation
 from servicedialog.orgs.queries import organisation_or_404
@@ -34,6 +34,8 @@ def _limiter(request: Request) -> RateLimiter:
 
 async def _read_with_files(request: Request) -> tuple[Form, list[tuple[str, bytes]]]:
     """The form and its files (read whole: they are small and checked before storing)."""
+    if is_urlencoded(request):
+        return await read_form(request), []
     async with request.form(max_files=attachments.MAX_FILES + 2) as data:
         form = Form.from_formdata(data)
         files = [

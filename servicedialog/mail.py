@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
+from typing import Any
 
 import aiosmtplib
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -107,17 +108,14 @@ async def queue_mail(
     subject: str,
     body: str,
     *,
-    organisation: Organisation | None = None,
-    language: str = "sv",
-    reference: str = "",
     connection: BaseDBAsyncClient | None = None,
+    **details: Any,
 ) -> OutboxMessage:
     """Put one plain-text message in the outbox; it is sent once the caller's transaction
     commits. Pass the transaction's ``connection`` when not inside ``in_transaction()``.
-    Raises ValueError for an address or subject that cannot go into a header."""
-    message = outbox_message(
-        to, subject, body, organisation=organisation, language=language, reference=reference
-    )
+    ``details`` are those of :func:`outbox_message` (organisation, language, reference),
+    which raises ValueError for an address or subject that cannot go into a header."""
+    message = outbox_message(to, subject, body, **details)
     await message.save(using_db=connection, force_create=True)
     return message
 

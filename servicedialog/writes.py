@@ -79,32 +79,32 @@ async def run(plan: Plan[T], connection_name: str = "default") -> T:
         return result
 
 
+def _send(plan: Plan[T], value: Any) -> tuple[Step | None, T | None]:
+    """The plan's next step, or (None, what it returned) when it is done."""
+    try:
+        return plan.send(value), None
+    except StopIteration as stop:
+        return None, stop.value
+
+
 def _drive(plan: Plan[T], execute: Callable[[Step], Any]) -> T:
-    value: Any = None
-    while True:
-        try:
-            step = plan.send(value)
-        except StopIteration as stop:
-            result: T = stop.value
-            return result
-        value = execute(step)
+    step, result = _send(plan, None)
+    while step is not None:
+        step, result = _send(plan, execute(step))
+    return result  # type: ignore[return-value]  # the plan's own return value
 
 
 async def _run_async(plan: Plan[T], connection: BaseDBAsyncClient) -> T:
-    value: Any = None
     postgres = connection.capabilities.dialect == "postgres"
-    while True:
-        try:
-            step = plan.send(value)
-        except StopIteration as stop:
-            result: T = stop.value
-            return result
+    step, result = _send(plan, None)
+    while step is not None:
         if isinstance(step, Insert):
             await step.instance.save(using_db=connection, force_create=True)
-            value = None
+            step, result = _send(plan, None)
         else:
             sql = _numbered(step.sql) if postgres else step.sql
-            value = await connection.execute_query_dict(sql, step.params)
+            step, result = _send(plan, await connection.execute_query_dict(sql, step.params))
+    return result  # type: ignore[return-value]
 
 
 def _numbered(sql: str) -> str:

@@ -9,12 +9,15 @@ import re
 from tests.browser.conftest import ARTIFACTS, sign_in
 
 
+def _context(browser, server, **options):  # type: ignore[no-untyped-def]
+    context = browser.new_context(base_url=server, locale="sv-SE", **options)
+    context.set_default_timeout(10_000)
+    return context
+
+
 def test_citizen_on_a_phone_gives_feedback_and_a_handler_answers(browser, server, check_a11y):
     # (axe needs JavaScript; the form itself uses none: see the no-JS visit at the end.)
-    phone = browser.new_context(
-        base_url=server, locale="sv-SE", viewport={"width": 360, "height": 800}
-    )
-    phone.set_default_timeout(10_000)
+    phone = _context(browser, server, viewport={"width": 360, "height": 800})
     page = phone.new_page()
     page.goto("/feedback/exempelkommun/")
     check_a11y(page, "feedback-form")
@@ -39,8 +42,7 @@ def test_citizen_on_a_phone_gives_feedback_and_a_handler_answers(browser, server
     tracking_url = page.url
     phone.close()
 
-    desk = browser.new_context(base_url=server, locale="sv-SE")
-    desk.set_default_timeout(10_000)
+    desk = _context(browser, server)
     staff = desk.new_page()
     sign_in(staff, "handlaggare@exempelkommun.se")
     staff.goto("/feedback/manage/?sort=newest&unit=all")
@@ -55,8 +57,7 @@ def test_citizen_on_a_phone_gives_feedback_and_a_handler_answers(browser, server
     staff.screenshot(path=str(ARTIFACTS / "feedback-case-replied.png"), full_page=True)
     desk.close()
 
-    again = browser.new_context(base_url=server, locale="sv-SE", java_script_enabled=False)
-    again.set_default_timeout(10_000)
+    again = _context(browser, server, java_script_enabled=False)
     person = again.new_page()
     person.goto(tracking_url)
     assert "Tack! Vi tittar på ditt ärende i dag." in person.locator(".timeline").inner_text()
@@ -83,8 +84,7 @@ CSP_WATCH = (
 
 
 def test_the_service_can_be_found_by_typing_with_the_keyboard(browser, server, check_a11y):
-    context = browser.new_context(base_url=server, locale="sv-SE")
-    context.set_default_timeout(10_000)
+    context = _context(browser, server)
     page = context.new_page()
     page.add_init_script(CSP_WATCH)
     page.goto("/feedback/exempelkommun/")
@@ -123,8 +123,7 @@ def test_the_service_can_be_found_by_typing_with_the_keyboard(browser, server, c
 
 
 def test_contact_centre_registers_and_quality_manager_keeps_templates(browser, server, check_a11y):
-    context = browser.new_context(base_url=server, locale="sv-SE")
-    context.set_default_timeout(10_000)
+    context = _context(browser, server)
     page = context.new_page()
     sign_in(page, "kontaktcenter@exempelkommun.se")
     page.goto("/feedback/manage/register")
@@ -138,8 +137,7 @@ def test_contact_centre_registers_and_quality_manager_keeps_templates(browser, s
     assert re.search(r"Registrerad som SYN-\d{4}-\d{6}", page.locator("main").inner_text())
     context.close()
 
-    context = browser.new_context(base_url=server, locale="sv-SE")
-    context.set_default_timeout(10_000)
+    context = _context(browser, server)
     page = context.new_page()
     sign_in(page, "kvalitet@exempelkommun.se")
     page.goto("/feedback/manage/templates")
