@@ -330,7 +330,8 @@ async def register(request: Request) -> Response:
             return done(
                 request,
                 str(request.url_for("complaints:detail", id=registered.feedback.id)),
-                _("Registered as %(number)s.") % {"number": registered.feedback.number},
+                _("Registered as %(number)s."),
+                number=registered.feedback.number,
             )
     context = catalogue.choices(language)
     return render(

@@ -106,6 +106,6 @@ def invalid(request: Request, template: str, form: Form, **context: Any) -> Resp
     return render(request, template, {"form": form, **context}, status_code=400)
 
 
-def done(request: Request, url: str, message: str) -> Response:
-    flash(request, message)
+def done(request: Request, url: str, message: str, **values: str) -> Response:
+    flash(request, message, **values)
     return RedirectResponse(url, status_code=303)

@@ -108,13 +108,20 @@ def _request_context(request: Request) -> dict[str, Any]:
     }
 
 
-def flash(request: Request, message: str, category: str = "success") -> None:
-    """Queue a message (an English msgid) for the next page the user sees."""
+def flash(request: Request, message: str, category: str = "success", **values: str) -> None:
+    """Queue a message (an English msgid, with its %(name)s values) for the next page the
+    user sees; it is translated there, in the language of that page."""
     # Reassign rather than mutate: the session middleware saves only on assignment.
-    request.session["_flashes"] = [*request.session.get("_flashes", []), [category, message]]
+    request.session["_flashes"] = [
+        *request.session.get("_flashes", []),
+        [category, str(message), values],
+    ]
 
 
-def pop_flashes(request: Request) -> list[tuple[str, str]]:
+def pop_flashes(request: Request) -> list[tuple[str, str, dict[str, str]]]:
     if "session" not in request.scope:
         return []
-    return [(c, m) for c, m in request.session.pop("_flashes", [])]
+    return [
+        (item[0], item[1], item[2] if len(item) > 2 else {})
+        for item in request.session.pop("_flashes", [])
+    ]

@@ -21,6 +21,9 @@
       window.accessibleAutocomplete.enhanceSelectElement({
         selectElement: select,
         showAllValues: true,
+        // Without autoselect there is no "hint" text box behind the input (a second,
+        // unlabelled input that axe flags); arrow down picks the first match.
+        autoselect: false,
         dropdownArrow: function () { return ""; },
         defaultValue: select.value ? undefined : "",
         tNoResults: function () { return t.noResults; },
