@@ -111,7 +111,10 @@ class Feedback(Model):
         unique_together = (("organisation", "number"),)
         indexes = [
             Index(fields=("organisation_id", "status", "answer_due")),
-            Index(fields=("unit_id", "status", "answer_due")),
+            # The inbox of a unit (the default view) counts and pages by this one; with
+            # only (unit_id, …) SQLite chose the organisation's index and read every open
+            # record's row to check the unit (20 ms per page at 24,000 open records).
+            Index(fields=("organisation_id", "unit_id", "status", "answer_due")),
             Index(fields=("organisation_id", "received_at")),
         ]
 
