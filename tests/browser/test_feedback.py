@@ -132,7 +132,7 @@ def test_contact_centre_registers_and_quality_manager_keeps_templates(browser, s
     assert page.locator(".error-summary").is_visible()
     check_a11y(page, "feedback-register-errors")
     page.get_by_label("Fråga", exact=True).check()
-    page.get_by_label("Din synpunkt").fill("Ringde om öppettiderna för bygglovsenheten.")
+    page.get_by_label("Synpunkten").fill("Ringde om öppettiderna för bygglovsenheten.")
     page.get_by_role("button", name="Registrera", exact=True).click()
     assert re.search(r"Registrerad som SYN-\d{4}-\d{6}", page.locator("main").inner_text())
     context.close()
