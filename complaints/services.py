@@ -143,18 +143,21 @@ async def register(organisation: Organisation, new: NewFeedback, base_url: str =
         open311_token=new.open311_token,
     )
 
+    # Built before the transaction: on SQLite the plan runs while every worker's writers
+    # wait, so only what needs the number or the new id is done inside it.
+    event = FeedbackEvent(
+        feedback_id=0,  # set once the feedback has its id
+        kind=EventKind.REGISTERED,
+        author_id=new.registered_by.id if new.registered_by else None,
+        visible_to_person=True,
+        data={**new.details, "channel": str(new.channel)},
+    )
+
     def plan() -> Plan[None]:
         feedback.number = yield from number_step(organisation, received.year)
         yield Insert(feedback)
-        yield Insert(
-            FeedbackEvent(
-                feedback_id=feedback.id,
-                kind=EventKind.REGISTERED,
-                author_id=new.registered_by.id if new.registered_by else None,
-                visible_to_person=True,
-                data={**new.details, "channel": str(new.channel)},
-            )
-        )
+        event.feedback_id = feedback.id
+        yield Insert(event)
         for stored in new.attachments:
             yield Insert(stored.row(feedback))
         receipt = (
