@@ -7,6 +7,7 @@ from datetime import date
 from commitments.clock import ClockUnit
 from commitments.services import ServiceSpec, Terms
 from commitments.states import Channel, CommitmentKind, EServiceLevel, Period
+from servicedialog.bounds import parse_int
 from servicedialog.forms import Form
 from servicedialog.i18n import lazy as _
 
@@ -33,10 +34,10 @@ def service_input(form: Form, channels: list[str]) -> ServiceSpec:
 
 def _positive_int(form: Form, name: str) -> int:
     raw = form.require(name, 6)
-    if raw and (not raw.isdigit() or int(raw) < 1):
+    value = parse_int(raw, 1)
+    if raw and value is None:
         form.error(name, _("Write a whole number of at least 1."))
-        return 0
-    return int(raw) if raw else 0
+    return value or 0
 
 
 def _share(form: Form, name: str) -> float:
@@ -51,14 +52,7 @@ def _share(form: Form, name: str) -> float:
 
 
 def _optional_date(form: Form, name: str) -> date | None:
-    raw = form.get(name)
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        form.error(name, _("Write the date as YYYY-MM-DD, for example 2026-12-23."))
-        return None
+    return form.day(name)
 
 
 def terms_input(form: Form) -> Terms:

@@ -25,6 +25,7 @@ from tortoise import connections
 
 from commitments.localtime import from_local
 from commitments.models import Service
+from servicedialog.bounds import moment_in_range, parse_day
 from servicedialog.i18n import lazy as _
 from servicedialog.models import Organisation
 
@@ -81,22 +82,28 @@ class HeaderError(ValueError):
 
 
 def parse_moment(text: str, tz: ZoneInfo) -> datetime:
-    """An ISO date or date-time; dates mean the start of the day, local time."""
+    """An ISO date or date-time between 1970 and 2100; dates mean the start of the day,
+    local time. Raises ValueError for anything else."""
     value = datetime.fromisoformat(text) if "T" in text or " " in text.strip() else None
     if value is None:
         value = datetime.combine(date.fromisoformat(text), time())
     if value.tzinfo is None:
         value = value.replace(tzinfo=tz)
-    return value.astimezone(UTC)
+    try:
+        moment = value.astimezone(UTC)
+    except OverflowError:  # the year 1 east of Greenwich
+        raise ValueError(text) from None
+    if not moment_in_range(moment):
+        raise ValueError(text)
+    return moment
 
 
 def parse_pauses(text: str) -> list[list[str]]:
     pauses = []
     for part in filter(None, (p.strip() for p in text.split(";"))):
         start_text, _sep, end_text = part.partition("/")
-        try:
-            start, end = date.fromisoformat(start_text), date.fromisoformat(end_text)
-        except ValueError:
+        start, end = parse_day(start_text), parse_day(end_text)
+        if start is None or end is None:
             raise RowProblem(_("pause %(pause)s is not two dates start/end"), pause=part) from None
         if end < start:
             raise RowProblem(_("pause %(pause)s ends before it starts"), pause=part)
@@ -138,7 +145,8 @@ SIMPLE_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2})?)?$")
 
 
 def _simple(text: str) -> bool:
-    return bool(SIMPLE_MOMENT.match(text))
+    """A plain local time of 1970–2100 (other years go the careful way, to be refused)."""
+    return bool(SIMPLE_MOMENT.match(text)) and "1970" <= text[:4] <= "2100"
 
 
 def read_batches(

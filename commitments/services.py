@@ -18,6 +18,7 @@ from tortoise.transactions import in_transaction
 from commitments.clock import ClockUnit
 from commitments.models import Commitment, CommitmentVersion, Service
 from commitments.states import Channel, CommitmentKind, CommitmentStatus, EServiceLevel, Period
+from servicedialog.bounds import parse_day
 from servicedialog.models import Organisation, Unit
 
 
@@ -104,10 +105,10 @@ def _choice(value: Any, choices: type[Any], where: str, default: str) -> str:
 def _date(value: Any, where: str) -> date | None:
     if value is None:
         return None
-    try:
-        return date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise CatalogueError(f"{where} must be a date like 2026-01-31") from None
+    day = parse_day(value)
+    if day is None:
+        raise CatalogueError(f"{where} must be a date like 2026-01-31 (1970–2100)")
+    return day
 
 
 def parse_terms(raw: Any, where: str) -> Terms:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import secrets
 from datetime import date
@@ -45,8 +43,10 @@ from commitments.states import (
 )
 from servicedialog import audit
 from servicedialog.auth import current_organisation, public, requires_role
+from servicedialog.bounds import parse_int
 from servicedialog.charts import figure_json
-from servicedialog.forms import Form, done, invalid, read_form, render
+from servicedialog.exports import csv_response
+from servicedialog.forms import Form, accepts_files, done, invalid, read_form, render
 from servicedialog.i18n import lazy as _
 from servicedialog.models import Organisation, Unit
 from servicedialog.orgs.queries import organisation_or_404
@@ -172,19 +172,15 @@ async def open_data_json(request: Request) -> Response:
 @public
 async def open_data_csv(request: Request) -> Response:
     rows = await queries.open_data_rows(await organisation_or_404(request))
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=OPEN_DATA_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
     filename = f"{request.path_params['org']}-commitments.csv"
-    return Response(
-        buffer.getvalue(),
-        media_type="text/csv; charset=utf-8",
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Access-Control-Allow-Origin": "*",
-        },
+    response = csv_response(
+        OPEN_DATA_COLUMNS,
+        ([row.get(column) for column in OPEN_DATA_COLUMNS] for row in rows),
+        filename,
+        private=False,
     )
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 # --- staff pages ------------------------------------------------------------------------
@@ -206,7 +202,7 @@ async def manage(request: Request) -> Response:
 async def at_risk(request: Request) -> Response:
     org = current_organisation(request)
     raw = request.query_params.get("days", "5")
-    days = min(int(raw), 60) if raw.isdigit() else 5
+    days = min(parse_int(raw, 1) or 5, 60)
     risky, breached = await queries.open_cases_by_deadline(org, date.today(), days)
     return render(
         request,
@@ -246,12 +242,7 @@ async def closed_days(request: Request) -> Response:
 
 
 def _parse_day(form: Form) -> date | None:
-    raw = form.require("day", 10)
-    try:
-        return date.fromisoformat(raw) if raw else None
-    except ValueError:
-        form.error("day", _("Write the date as YYYY-MM-DD, for example 2026-12-23."))
-        return None
+    return form.day("day", required=True)
 
 
 @managers
@@ -277,6 +268,7 @@ def _upload_path(request: Request, token: str) -> Path:
 
 
 @managers
+@accepts_files
 async def upload(request: Request) -> Response:
     """Step 1: choose a CSV file; step 2: see a preview of its first lines and confirm."""
     if request.method == "GET":

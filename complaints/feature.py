@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from complaints.cli import feedback_group, retention_command
+from complaints.permissions import READ, SETTINGS
 from complaints.routes import routes
 from servicedialog.features import Feature, NavItem
 from servicedialog.i18n import lazy as _
-from servicedialog.roles import Role
 
 
 async def seed_demo(org: Any) -> None:
@@ -23,19 +23,8 @@ feature = Feature(
     routes=routes,
     organisation_links=(NavItem(_("Give feedback"), "complaints:new"),),
     staff_nav=(
-        NavItem(
-            _("Feedback"),
-            "complaints:inbox",
-            frozenset(
-                {
-                    Role.HANDLER,
-                    Role.CONTACT_CENTRE,
-                    Role.QUALITY_MANAGER,
-                    Role.ADMIN,
-                    Role.LEADERSHIP,
-                }
-            ),
-        ),
+        NavItem(_("Feedback"), "complaints:inbox", READ.any_roles),
+        NavItem(_("Feedback settings"), "complaints:settings", SETTINGS.any_roles),
     ),
     models="complaints.models",
     migrations="complaints.migrations",

@@ -15,8 +15,9 @@ from starlette.requests import Request
 from commitments.models import Commitment, CommitmentVersion, Service
 from commitments.queries import CATALOGUE_TTL_SECONDS, catalogue_cache_key
 from commitments.states import CommitmentStatus
-from complaints.services import NewFeedback
-from complaints.states import KIND_LABELS, Channel, Kind
+from complaints.services import NewFeedback, publication_of
+from complaints.states import KIND_LABELS, Channel, Kind, Publication
+from servicedialog.bounds import parse_int
 from servicedialog.forms import EMAIL_RE, Form
 from servicedialog.i18n import lazy as _
 from servicedialog.models import Organisation
@@ -78,6 +79,24 @@ async def form_catalogue(request: Request, organisation: Organisation) -> FormCa
     return catalogue
 
 
+PUBLICATION_KEY = "feedback:publication:"
+
+
+async def publication(request: Request, organisation: Organisation) -> Publication:
+    """The organisation's publication choice, kept a minute in this worker (the form says
+    what will be public, on every visit)."""
+    chosen: Publication = await request.app.state.cache.get_or_set(
+        f"{PUBLICATION_KEY}{organisation.id}",
+        CATALOGUE_TTL_SECONDS,
+        lambda: publication_of(organisation.id),
+    )
+    return chosen
+
+
+def publication_changed(request: Request, organisation: Organisation) -> None:
+    request.app.state.cache.invalidate(f"{PUBLICATION_KEY}{organisation.id}")
+
+
 def _number(form: Form, name: str, low: float, high: float) -> float | None:
     raw = form.get(name).replace(",", ".")
     if not raw:
@@ -108,14 +127,16 @@ def read_feedback(
     service: Service | None = None
     commitment: Commitment | None = None
     if form.get("service"):
-        if form.get("service").isdigit():
-            service = catalogue.service(int(form.get("service")))
+        service_id = parse_int(form.get("service"))
+        if service_id is not None:
+            service = catalogue.service(service_id)
         if service is None:
             form.error("service", _("Choose one of the options."))
     if form.get("commitment"):
         version = None
-        if form.get("commitment").isdigit():
-            version = catalogue.promises.get(int(form.get("commitment")))
+        commitment_id = parse_int(form.get("commitment"))
+        if commitment_id is not None:
+            version = catalogue.promises.get(commitment_id)
         if version is None:
             form.error("commitment", _("Choose one of the options."))
         else:
@@ -171,21 +192,14 @@ def read_feedback(
         channel = form.choice("channel", tuple(c for c in Channel if c is not Channel.OPEN311))
         if channel:
             new.channel = Channel(channel)
-        received = form.get("received_on")
-        if received:
-            try:
-                day = date.fromisoformat(received)
-            except ValueError:
-                form.error("received_on", _("Enter a date like 2026-12-31."))
-            else:
-                if day > date.today():
-                    form.error("received_on", _("The date cannot be in the future."))
-                else:
-                    zone = ZoneInfo(
-                        "Europe/Helsinki" if organisation.country == "FI" else "Europe/Stockholm"
-                    )
-                    local = datetime.combine(day, clock_time(12), zone)
-                    new.received_at = local.astimezone(UTC) if day != date.today() else None
+        day = form.day("received_on")
+        if day is not None and day > date.today():
+            form.error("received_on", _("The date cannot be in the future."))
+        elif day is not None and day < date.today():
+            zone = ZoneInfo(
+                "Europe/Helsinki" if organisation.country == "FI" else "Europe/Stockholm"
+            )
+            new.received_at = datetime.combine(day, clock_time(12), zone).astimezone(UTC)
     return new
 
 

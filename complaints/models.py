@@ -8,7 +8,15 @@ from tortoise import fields
 from tortoise.indexes import Index
 from tortoise.models import Model
 
-from complaints.states import Channel, EventKind, Kind, Outcome, RetentionClass, Status
+from complaints.states import (
+    Channel,
+    EventKind,
+    Kind,
+    Outcome,
+    Publication,
+    RetentionClass,
+    Status,
+)
 
 
 class RegistrationCounter(Model):
@@ -51,6 +59,9 @@ class Feedback(Model):
     )
     unit_id: int | None
     text = fields.TextField()
+    # The text with personal identity numbers masked: what those who may not see them
+    # search in, so that a search cannot be used to look a number up.
+    masked_text = fields.TextField(default="", db_default="")
     place = fields.CharField(max_length=300, default="")
     latitude = fields.FloatField(null=True)
     longitude = fields.FloatField(null=True)
@@ -98,6 +109,12 @@ class Feedback(Model):
     retention_class = fields.CharEnumField(
         RetentionClass, max_length=10, default=RetentionClass.STANDARD
     )
+    # What is published on the internet (Open311's public list), when a handler or a
+    # quality manager releases it: a text without personal data, and optionally a public
+    # account of what was done. Never the person's own text or the replies to them as such.
+    published_at = fields.DatetimeField(null=True)
+    published_text = fields.TextField(default="", db_default="")
+    published_answer = fields.TextField(default="", db_default="")
     anonymised_at = fields.DatetimeField(null=True)
     tracking_hash = fields.CharField(max_length=64, unique=True)  # sha256 of the link token
     open311_token = fields.CharField(max_length=40, null=True, unique=True)
@@ -187,3 +204,18 @@ class ReplyTemplate(Model):
 
     def body(self, language: str) -> str:
         return self.body_en if language == "en" and self.body_en else self.body_sv
+
+
+class FeedbackSettings(Model):
+    """An organisation's choices for its feedback (without a row: the defaults)."""
+
+    id = fields.IntField(primary_key=True)
+    organisation: fields.OneToOneRelation[Any] = fields.OneToOneField(
+        "core.Organisation", related_name="feedback_settings", on_delete=fields.CASCADE
+    )
+    organisation_id: int
+    publication = fields.CharEnumField(Publication, max_length=10, default=Publication.RELEASED)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "feedback_settings"

@@ -61,6 +61,10 @@ async def anonymise(item: Due, var_dir: Path) -> None:
     async with in_transaction():
         await Feedback.filter(id=item.id).update(
             text=ANONYMISED,
+            masked_text=ANONYMISED,
+            published_text="",
+            published_answer="",
+            published_at=None,
             place="",
             latitude=None,
             longitude=None,

@@ -12,13 +12,21 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from commitments.models import Commitment, Service
-from complaints import notices
+from complaints import identity, notices
 from complaints.handling import HandlingTerms, handling_terms
-from complaints.models import Feedback, FeedbackEvent, RegistrationCounter
-from complaints.states import Channel, EventKind, Kind, Outcome, RetentionClass, Status
+from complaints.models import Feedback, FeedbackEvent, FeedbackSettings, RegistrationCounter
+from complaints.states import (
+    Channel,
+    EventKind,
+    Kind,
+    Outcome,
+    Publication,
+    RetentionClass,
+    Status,
+)
 from servicedialog import audit, writes
 from servicedialog.i18n import lazy as _
-from servicedialog.models import Organisation, User
+from servicedialog.models import Organisation, Unit, User
 from servicedialog.writes import Insert, Plan, Query
 
 NUMBER_PREFIX = "SYN"
@@ -97,6 +105,12 @@ class Registered:
     token: str  # for the private tracking link; only its hash is stored
 
 
+async def publication_of(organisation_id: int) -> Publication:
+    """What the organisation publishes of its feedback (the default: what is released)."""
+    found = await FeedbackSettings.get_or_none(organisation_id=organisation_id)
+    return found.publication if found is not None else Publication.RELEASED
+
+
 def retention_for(kind: Kind) -> RetentionClass:
     return RetentionClass.STANDARD if kind is Kind.COMPLAINT else RetentionClass.SHORT
 
@@ -126,6 +140,7 @@ async def register(organisation: Organisation, new: NewFeedback, base_url: str =
         commitment_id=new.commitment.id if new.commitment else None,
         unit_id=new.service.unit_id if new.service is not None else None,
         text=new.text,
+        masked_text=identity.mask(new.text),
         place=new.place,
         latitude=new.latitude,
         longitude=new.longitude,
@@ -474,8 +489,19 @@ async def set_secrecy(
         feedback.public_summary = summary
         if retention is not None:
             feedback.retention_class = retention
+        if secret and feedback.published_at is not None:
+            # What is published of a secret record is its public summary, nothing else.
+            feedback.published_text = identity.mask(summary)
+            feedback.published_answer = ""
         await feedback.save(
-            update_fields=["secret", "public_summary", "retention_class", "updated_at"]
+            update_fields=[
+                "secret",
+                "public_summary",
+                "retention_class",
+                "published_text",
+                "published_answer",
+                "updated_at",
+            ]
         )
         await _event(
             feedback, EventKind.SECRECY, by, secret=secret, retention=str(feedback.retention_class)
@@ -487,3 +513,54 @@ async def set_secrecy(
             secret=secret,
             retention=str(feedback.retention_class),
         )
+
+
+async def route(feedback: Feedback, unit: Unit | None, by: User) -> None:
+    """Move the record to another unit (None: no unit, for a quality manager to route).
+    A handler of the old unit who is not assigned the record loses sight of it."""
+    if unit is not None and unit.organisation_id != feedback.organisation_id:
+        raise HandlingError("unit", _("Choose one of the options."))
+    new_id = unit.id if unit is not None else None
+    if new_id == feedback.unit_id:
+        return
+    old_id = feedback.unit_id
+    async with in_transaction():
+        feedback.unit_id = new_id
+        await feedback.save(update_fields=["unit_id", "updated_at"])
+        await _event(feedback, EventKind.ROUTED, by, old=old_id, new=new_id)
+        await _audit("routed", feedback, by, old_unit=old_id, new_unit=new_id)
+
+
+MAX_PUBLISHED = 2000
+
+
+async def publish(feedback: Feedback, by: User, text: str, answer: str) -> None:
+    """Release the record for the public list: ``text`` (for a secret record, its public
+    summary whatever is given) and an optional public ``answer``, both with personal
+    identity numbers masked."""
+    if feedback.anonymised_at is not None:
+        raise HandlingError("published_text", _("An anonymised record cannot be published."))
+    public_text = feedback.public_summary if feedback.secret else text
+    if not public_text:
+        raise HandlingError("published_text", _("Write the text to publish."))
+    if len(public_text) > MAX_PUBLISHED or len(answer) > MAX_PUBLISHED:
+        raise HandlingError("published_text", _("This is too long."))
+    async with in_transaction():
+        feedback.published_text = identity.mask(public_text)
+        feedback.published_answer = identity.mask(answer)
+        feedback.published_at = _now()
+        await feedback.save(
+            update_fields=["published_text", "published_answer", "published_at", "updated_at"]
+        )
+        await _event(feedback, EventKind.PUBLISHED, by)
+        await _audit("published", feedback, by)
+
+
+async def unpublish(feedback: Feedback, by: User) -> None:
+    if feedback.published_at is None:
+        return
+    async with in_transaction():
+        feedback.published_at = None
+        await feedback.save(update_fields=["published_at", "updated_at"])
+        await _event(feedback, EventKind.UNPUBLISHED, by)
+        await _audit("unpublished", feedback, by)

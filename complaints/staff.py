@@ -1,5 +1,6 @@
-"""Staff pages: the inbox, one feedback record with its handling, and registering feedback
-that came by phone, visit, letter or e-mail."""
+"""Staff pages: the inbox, one feedback record with its handling, registering feedback that
+came by phone, visit, letter or e-mail, the export, reply templates and the organisation's
+feedback settings. Who may see and do what is :mod:`complaints.permissions`."""
 
 from __future__ import annotations
 
@@ -9,12 +10,25 @@ from typing import Any
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
-from tortoise.expressions import Q
 
 from commitments.models import Service
 from complaints import attachments, identity, services
-from complaints.forms import form_catalogue, read_feedback
-from complaints.models import Attachment, Feedback, FeedbackEvent, ReplyTemplate
+from complaints.forms import form_catalogue, publication, publication_changed, read_feedback
+from complaints.models import Attachment, Feedback, FeedbackEvent, FeedbackSettings, ReplyTemplate
+from complaints.permissions import (
+    CONTENT,
+    DISCLOSE,
+    EXPORT,
+    HANDLE,
+    READ,
+    REGISTER,
+    ROUTE,
+    SETTINGS,
+    TEMPLATES,
+    FeedbackAccess,
+    load_access,
+    visible_feedback,
+)
 from complaints.services import Closing, HandlingError
 from complaints.states import (
     CHANNEL_LABELS,
@@ -22,56 +36,68 @@ from complaints.states import (
     KIND_LABELS,
     OPEN_STATUSES,
     OUTCOME_LABELS,
+    PUBLICATION_LABELS,
     RETENTION_LABELS,
     STATUS_LABELS,
     Channel,
     EventKind,
     Kind,
     Outcome,
+    Publication,
     RetentionClass,
     Status,
 )
 from problem_areas.services import active_areas
 from servicedialog import audit
 from servicedialog.auth import current_organisation, requires_role
+from servicedialog.bounds import parse_int
+from servicedialog.exports import csv_response
 from servicedialog.forms import Form, done, read_form, render
 from servicedialog.i18n import lazy as _
 from servicedialog.models import Membership, Unit, User
 from servicedialog.pagination import paginate
+from servicedialog.permissions import requires
 from servicedialog.roles import Role
 
-handlers = requires_role(Role.HANDLER, Role.ADMIN, Role.QUALITY_MANAGER)
-readers = requires_role(
-    Role.HANDLER, Role.ADMIN, Role.QUALITY_MANAGER, Role.CONTACT_CENTRE, Role.LEADERSHIP
-)
-registrars = requires_role(Role.CONTACT_CENTRE, Role.HANDLER, Role.ADMIN)
+readers = requires(READ)
+actors = requires_role(*(HANDLE.any_roles | ROUTE.any_roles | DISCLOSE.any_roles))
 INBOX_PAGE = 25
-# Who sees personal identity numbers unmasked: the people who handle the cases.
-IDENTITY_ROLES = frozenset({Role.HANDLER, Role.ADMIN})
+MAX_SEARCH = 200
+
+# What each action on a case needs, and what the page says when it is done.
+ACTIONS: dict[str, tuple[Any, str]] = {
+    "assign": (ROUTE, _("The assignment is saved.")),
+    "route": (ROUTE, _("The feedback is moved to the unit.")),
+    "acknowledge": (HANDLE, _("The receipt is confirmed to the person.")),
+    "note": (HANDLE, _("The note is saved.")),
+    "reply": (HANDLE, _("The reply is sent.")),
+    "pause": (HANDLE, _("The handling is paused.")),
+    "resume": (HANDLE, _("The handling continues.")),
+    "extend": (HANDLE, _("The new deadline is saved and told to the person.")),
+    "close": (HANDLE, _("The feedback is closed.")),
+    "secrecy": (DISCLOSE, _("The secrecy setting is saved.")),
+    "publish": (DISCLOSE, _("The public text is published.")),
+    "unpublish": (DISCLOSE, _("The feedback is no longer published.")),
+}
 
 
-def sees_identity(request: Request) -> bool:
-    return bool(request.state.roles & IDENTITY_ROLES)
-
-
-def shown(request: Request, text: str) -> str:
-    return text if sees_identity(request) else identity.mask(text)
-
-
-def inbox_query(org_id: int, params: Any, user: User) -> Any:
-    query = Feedback.filter(organisation_id=org_id)
+def inbox_query(org_id: int, params: Any, access: FeedbackAccess) -> Any:
+    """The organisation's records that ``access`` may see, filtered as the inbox's query
+    parameters say (unknown or malformed values are ignored)."""
+    query = Feedback.filter(access.visible(), organisation_id=org_id)
     status = params.get("status", "open")
     if status == "open":
         query = query.filter(status__in=OPEN_STATUSES)
     elif status in tuple(Status):
         query = query.filter(status=status)
-    if params.get("unit", "").isdigit():
-        query = query.filter(unit_id=int(params["unit"]))
+    unit = parse_int(params.get("unit", ""))
+    if unit is not None:
+        query = query.filter(unit_id=unit)
     if params.get("kind") in tuple(Kind):
         query = query.filter(kind=params["kind"])
     assigned = params.get("assigned", "")
     if assigned == "me":
-        query = query.filter(assigned_to_id=user.id)
+        query = query.filter(assigned_to_id=access.user_id)
     elif assigned == "none":
         query = query.filter(assigned_to_id=None)
     if params.get("due") == "overdue":
@@ -82,30 +108,33 @@ def inbox_query(org_id: int, params: Any, user: User) -> Any:
             answer_due__gte=date.today(),
             answer_due__lte=date.fromordinal(date.today().toordinal() + 3),
         )
-    search = params.get("q", "").strip()
+    search = params.get("q", "").strip()[:MAX_SEARCH]
     if search:
-        query = query.filter(Q(number__icontains=search) | Q(text__icontains=search))
+        query = query.filter(access.search(search))
     order = "-received_at" if params.get("sort") == "newest" else "answer_due"
     return query.order_by(order, "id")
+
+
+def _may(access: FeedbackAccess) -> dict[str, bool]:
+    """The links and sections a page offers, by permission."""
+    return {
+        "register": access.can(REGISTER),
+        "templates": access.can(TEMPLATES),
+        "export": access.can(EXPORT),
+        "settings": access.can(SETTINGS),
+    }
 
 
 @readers
 async def inbox(request: Request) -> Response:
     """The unit's inbox: a handler tied to a unit starts on that unit's feedback (the
-    service decides the unit); "All units" shows the whole organisation."""
+    service decides the unit); "All units" shows every record they may see."""
     org = current_organisation(request)
+    access = await load_access(request)
     params = dict(request.query_params)
-    if "unit" not in params:
-        own = (
-            await Membership.filter(
-                organisation_id=org.id, user_id=request.state.user.id, role=Role.HANDLER
-            )
-            .exclude(unit_id=None)
-            .first()
-        )
-        if own is not None:
-            params["unit"] = str(own.unit_id)
-    query = inbox_query(org.id, params, request.state.user)
+    if "unit" not in params and access.handler_units:
+        params["unit"] = str(min(access.handler_units))
+    query = inbox_query(org.id, params, access)
     page = await paginate(
         query.only(
             "id",
@@ -142,22 +171,15 @@ async def inbox(request: Request) -> Response:
             "today": date.today(),
             "status_labels": STATUS_LABELS,
             "kind_labels": KIND_LABELS,
+            "may": _may(access),
         },
     )
 
 
-async def _feedback(request: Request) -> Feedback:
-    org = current_organisation(request)
-    feedback = await Feedback.get_or_none(id=request.path_params["id"], organisation_id=org.id)
-    if feedback is None:
-        raise HTTPException(404)
-    return feedback
-
-
 async def _handlers(org_id: int) -> list[User]:
-    ids = await Membership.filter(
-        organisation_id=org_id, role__in=(Role.HANDLER, Role.ADMIN)
-    ).values_list("user_id", flat=True)
+    ids = await Membership.filter(organisation_id=org_id, role=Role.HANDLER).values_list(
+        "user_id", flat=True
+    )
     return list(await User.filter(id__in=set(ids), is_active=True).order_by("display_name"))
 
 
@@ -166,42 +188,63 @@ async def detail(request: Request) -> Response:
     return await _detail_page(request)
 
 
+def _shown_text(feedback: Feedback, content: bool, reveal: bool, text: str) -> str:
+    """A text of the record as this reader may see it: nothing of a secret record they do
+    not handle; identity numbers masked unless they asked to see them."""
+    if feedback.secret and not content:
+        return ""
+    return text if reveal else identity.mask(text)
+
+
 async def _detail_page(
     request: Request, form: Form | None = None, status_code: int = 200
 ) -> Response:
     org = current_organisation(request)
-    feedback = await _feedback(request)
+    feedback, access = await visible_feedback(request, request.path_params["id"])
+    content = access.can(CONTENT, feedback)
+    reveal = content and request.query_params.get("identity") == "show"
+    if reveal:
+        await audit.record(
+            "feedback.identity_shown",
+            request=request,
+            target=feedback,
+            organisation=org,
+            number=feedback.number,
+        )
     events = await FeedbackEvent.filter(feedback_id=feedback.id).select_related("author")
-    files = await Attachment.filter(feedback_id=feedback.id)
+    files = await Attachment.filter(feedback_id=feedback.id) if content else []
     service = await Service.get_or_none(id=feedback.service_id) if feedback.service_id else None
     templates = await ReplyTemplate.filter(organisation_id=org.id)
     form = form or Form({})
-    chosen = request.query_params.get("template", "")
-    if chosen.isdigit() and not form.get("body"):
-        template = next((t for t in templates if t.id == int(chosen)), None)
+    chosen = parse_int(request.query_params.get("template", ""))
+    if chosen is not None and not form.get("body"):
+        template = next((t for t in templates if t.id == chosen), None)
         if template is not None:
             form.values["body"] = template.body(feedback.language)
-    unit = await Unit.get_or_none(id=feedback.unit_id) if feedback.unit_id else None
+    units = list(await Unit.filter(organisation_id=org.id).order_by("name_sv"))
     return render(
         request,
         "complaints/detail.html",
         {
             "org": org,
             "feedback": feedback,
-            "text": shown(request, feedback.text),
-            "events": [(e, shown(request, e.body)) for e in events],
+            "text": _shown_text(feedback, content, reveal, feedback.text),
+            "events": [(e, _shown_text(feedback, content, reveal, e.body)) for e in events],
             "files": files,
             "service": service,
-            "unit": unit,
+            "unit": next((u for u in units if u.id == feedback.unit_id), None),
+            "units": units,
             "handlers": await _handlers(org.id),
             "areas": await active_areas(org),
             "templates": templates,
             "form": form,
-            "can_handle": bool(
-                request.state.roles & {Role.HANDLER, Role.ADMIN, Role.QUALITY_MANAGER}
-            ),
-            "masked": not sees_identity(request),
-            "has_identity": identity.contains(feedback.text),
+            "content": content,
+            "can_handle": access.can(HANDLE, feedback),
+            "can_route": access.can(ROUTE, feedback),
+            "can_disclose": access.can(DISCLOSE, feedback),
+            "revealed": reveal,
+            "has_identity": content and identity.contains(feedback.text),
+            "publication": await publication(request, org),
             "today": date.today(),
             "status_labels": STATUS_LABELS,
             "kind_labels": KIND_LABELS,
@@ -213,108 +256,131 @@ async def _detail_page(
             "Status": Status,
             "Kind": Kind,
             "Outcome": Outcome,
+            "Publication": Publication,
         },
         status_code=status_code,
     )
 
 
-def _date(form: Form, name: str) -> date | None:
-    raw = form.get(name)
-    try:
-        return date.fromisoformat(raw) if raw else None
-    except ValueError:
-        return None
+async def _assign(request: Request, feedback: Feedback, form: Form, user: User) -> None:
+    handler = None
+    if form.get("handler"):
+        chosen = parse_int(form.get("handler"))
+        handlers = await _handlers(feedback.organisation_id)
+        handler = next((u for u in handlers if u.id == chosen), None)
+        if handler is None:
+            raise HandlingError("handler", _("Choose one of the options."))
+    await services.assign(feedback, handler, user)
 
 
-@handlers
-async def act(request: Request) -> Response:
-    """One POST endpoint per case; ``action`` says what to do."""
-    feedback = await _feedback(request)
-    user: User = request.state.user
-    form = await read_form(request)
-    action = request.path_params["action"]
-    messages = {
-        "assign": _("The assignment is saved."),
-        "acknowledge": _("The receipt is confirmed to the person."),
-        "note": _("The note is saved."),
-        "reply": _("The reply is sent."),
-        "pause": _("The handling is paused."),
-        "resume": _("The handling continues."),
-        "extend": _("The new deadline is saved and told to the person."),
-        "close": _("The feedback is closed."),
-        "secrecy": _("The secrecy setting is saved."),
-    }
-    if action not in messages:
-        raise HTTPException(404)
-    try:
-        if action == "assign":
-            handler = None
-            if form.get("handler").isdigit():
-                handler = next(
-                    (
-                        u
-                        for u in await _handlers(feedback.organisation_id)
-                        if u.id == int(form.get("handler"))
-                    ),
-                    None,
-                )
-                if handler is None:
-                    raise HandlingError("handler", _("Choose one of the options."))
-            await services.assign(feedback, handler, user)
-        elif action == "acknowledge":
-            await services.acknowledge(feedback, user)
-        elif action in ("note", "reply"):
-            body = form.require("body", 10_000)
-            if not form.ok:
-                raise HandlingError("body", _("This field is required."))
-            if action == "note":
-                await services.add_note(feedback, user, body)
-            else:
-                await services.reply(feedback, user, body)
-        elif action == "pause":
-            await services.pause(feedback, user, form.get("reason")[:300], date.today())
-        elif action == "resume":
-            await services.resume(feedback, user, date.today())
-        elif action == "extend":
-            await services.extend(feedback, user, form.get("reason")[:300], _date(form, "new_due"))
-        elif action == "close":
-            outcome = form.get("outcome")
-            area = form.get("root_cause")
-            areas = {a.id for a in await active_areas(current_organisation(request))}
-            if area and (not area.isdigit() or int(area) not in areas):
-                raise HandlingError("root_cause", _("Choose one of the options."))
-            await services.close(
-                feedback,
-                user,
-                Closing(
-                    answer=form.get("answer")[:10_000],
-                    outcome=Outcome(outcome) if outcome in tuple(Outcome) else None,
-                    remedy=form.get("remedy")[:5000],
-                    root_cause_id=int(area) if area else None,
-                    improvement=form.get("improvement")[:5000],
-                    improvement_ref=form.get("improvement_ref")[:64],
-                ),
-            )
-        elif action == "secrecy":
-            retention = form.get("retention_class")
-            await services.set_secrecy(
-                feedback,
-                user,
-                form.get("secret") == "yes",
-                form.get("public_summary")[:300],
-                RetentionClass(retention) if retention in tuple(RetentionClass) else None,
-            )
-    except HandlingError as error:
-        form.error(error.field or action, error.message)
-        return await _detail_page(request, form=form, status_code=400)
-    return done(
-        request,
-        str(request.url_for("complaints:detail", id=feedback.id)),
-        messages[action],
+async def _route(request: Request, feedback: Feedback, form: Form, user: User) -> None:
+    unit = None
+    if form.get("unit"):
+        unit = await Unit.get_or_none(
+            id=parse_int(form.get("unit")) or 0, organisation_id=feedback.organisation_id
+        )
+        if unit is None:
+            raise HandlingError("unit", _("Choose one of the options."))
+    await services.route(feedback, unit, user)
+
+
+async def _write(request: Request, feedback: Feedback, form: Form, user: User) -> None:
+    body = form.require("body", 10_000)
+    if not form.ok:
+        raise HandlingError("body", form.errors["body"])
+    if request.path_params["action"] == "note":
+        await services.add_note(feedback, user, body)
+    else:
+        await services.reply(feedback, user, body)
+
+
+async def _close(request: Request, feedback: Feedback, form: Form, user: User) -> None:
+    outcome = form.get("outcome")
+    area = form.get("root_cause")
+    areas = {a.id for a in await active_areas(current_organisation(request))}
+    area_id = parse_int(area)
+    if area and area_id not in areas:
+        raise HandlingError("root_cause", _("Choose one of the options."))
+    await services.close(
+        feedback,
+        user,
+        Closing(
+            answer=form.get("answer")[:10_000],
+            outcome=Outcome(outcome) if outcome in tuple(Outcome) else None,
+            remedy=form.get("remedy")[:5000],
+            root_cause_id=area_id,
+            improvement=form.get("improvement")[:5000],
+            improvement_ref=form.get("improvement_ref")[:64],
+        ),
     )
 
 
-@registrars
+async def _secrecy(request: Request, feedback: Feedback, form: Form, user: User) -> None:
+    retention = form.get("retention_class")
+    await services.set_secrecy(
+        feedback,
+        user,
+        form.get("secret") == "yes",
+        form.get("public_summary")[:300],
+        RetentionClass(retention) if retention in tuple(RetentionClass) else None,
+    )
+
+
+async def _extend(request: Request, feedback: Feedback, form: Form, user: User) -> None:
+    new_due = form.day("new_due")
+    if form.errors.get("new_due"):
+        raise HandlingError("new_due", form.errors["new_due"])
+    await services.extend(feedback, user, form.get("reason")[:300], new_due)
+
+
+async def _simple(request: Request, feedback: Feedback, form: Form, user: User) -> None:
+    action = request.path_params["action"]
+    if action == "acknowledge":
+        await services.acknowledge(feedback, user)
+    elif action == "pause":
+        await services.pause(feedback, user, form.get("reason")[:300], date.today())
+    elif action == "resume":
+        await services.resume(feedback, user, date.today())
+    elif action == "publish":
+        await services.publish(
+            feedback, user, form.get("published_text"), form.get("published_answer")
+        )
+    else:
+        await services.unpublish(feedback, user)
+
+
+HANDLERS = {
+    "assign": _assign,
+    "route": _route,
+    "note": _write,
+    "reply": _write,
+    "close": _close,
+    "secrecy": _secrecy,
+    "extend": _extend,
+}
+
+
+@actors
+async def act(request: Request) -> Response:
+    """One POST endpoint per case; ``action`` says what to do. A record outside the
+    person's sight is 404; an action their role does not give them on it is 403."""
+    action = request.path_params["action"]
+    if action not in ACTIONS:
+        raise HTTPException(404)
+    feedback, access = await visible_feedback(request, request.path_params["id"])
+    permission, message = ACTIONS[action]
+    if not access.can(permission, feedback):
+        raise HTTPException(403)
+    form = await read_form(request)
+    try:
+        await HANDLERS.get(action, _simple)(request, feedback, form, request.state.user)
+    except HandlingError as error:
+        form.error(error.field or action, error.message)
+        return await _detail_page(request, form=form, status_code=400)
+    return done(request, str(request.url_for("complaints:detail", id=feedback.id)), message)
+
+
+@requires(REGISTER)
 async def register(request: Request) -> Response:
     """Contact-centre staff register feedback that came another way, on the person's behalf."""
     org = current_organisation(request)
@@ -327,11 +393,16 @@ async def register(request: Request) -> Response:
         if form.ok:
             new.registered_by = request.state.user
             registered = await services.register(org, new, request.app.state.settings.base_url)
+            # The one who registered it may not handle it (the contact centre): the
+            # record's page is theirs to see only if they may; else back to the form.
+            access = await load_access(request)
+            target = (
+                str(request.url_for("complaints:detail", id=registered.feedback.id))
+                if access.can(READ, registered.feedback)
+                else str(request.url_for("complaints:register"))
+            )
             return done(
-                request,
-                str(request.url_for("complaints:detail", id=registered.feedback.id)),
-                _("Registered as %(number)s."),
-                number=registered.feedback.number,
+                request, target, _("Registered as %(number)s."), number=registered.feedback.number
             )
     context = catalogue.choices(language)
     return render(
@@ -351,22 +422,32 @@ async def register(request: Request) -> Response:
 
 @readers
 async def attachment(request: Request) -> Response:
-    org = current_organisation(request)
+    """A file of a record, for those who may see the record's content; served under a name
+    the app makes (the number and the type's extension), never the uploader's."""
     item = await Attachment.get_or_none(
-        id=request.path_params["id"], feedback__organisation_id=org.id
+        id=request.path_params["id"], feedback__organisation_id=current_organisation(request).id
     )
     if item is None:
         raise HTTPException(404)
-    await audit.record("feedback.attachment_opened", request=request, target=item, organisation=org)
+    feedback, access = await visible_feedback(request, item.feedback_id)
+    if not access.can(CONTENT, feedback):
+        raise HTTPException(404)
+    await audit.record(
+        "feedback.attachment_opened",
+        request=request,
+        target=item,
+        organisation=current_organisation(request),
+        number=feedback.number,
+    )
     return FileResponse(
         attachments.path_of(item, request.app.state.settings.var_dir),
-        media_type=item.content_type,
-        filename=item.filename,
+        media_type=attachments.served_type(item.content_type),
+        filename=attachments.download_name(feedback.number, item),
         content_disposition_type="attachment",
+        headers={"Cache-Control": "no-store"},
     )
 
 
-managers = requires_role(Role.QUALITY_MANAGER, Role.ADMIN)
 EXPORT_COLUMNS = [
     "number",
     "kind",
@@ -386,7 +467,7 @@ EXPORT_COLUMNS = [
 ]
 
 
-@managers
+@requires(TEMPLATES)
 async def templates(request: Request) -> Response:
     """Reply templates: texts handlers start their answers from."""
     org = current_organisation(request)
@@ -416,7 +497,7 @@ async def templates(request: Request) -> Response:
     )
 
 
-@managers
+@requires(TEMPLATES)
 async def template_delete(request: Request) -> Response:
     org = current_organisation(request)
     template = await ReplyTemplate.get_or_none(id=request.path_params["id"], organisation_id=org.id)
@@ -431,16 +512,21 @@ async def template_delete(request: Request) -> Response:
     )
 
 
-@readers
-async def export_csv(request: Request) -> Response:
-    """The inbox's records as CSV, with the inbox's filters. Personal identity numbers are
-    masked unless the role may see them; secret records give only their public summary."""
-    import csv
-    import io
+def _export_text(row: dict[str, Any]) -> str:
+    """Exports never carry a secret text or an identity number, whoever asks."""
+    if row["secret"]:
+        return str(row["public_summary"])
+    return str(row["masked_text"] or identity.mask(row["text"]))
 
+
+@requires(EXPORT)
+async def export_csv(request: Request) -> Response:
+    """The records the person may see, with the inbox's filters, as CSV: identity numbers
+    masked and secret records by their public summary, for every role; no contact
+    details. Cells that a spreadsheet would run as formulas are made text."""
     org = current_organisation(request)
-    may_see = sees_identity(request)
-    query = inbox_query(org.id, request.query_params, request.state.user)
+    access = await load_access(request)
+    query = inbox_query(org.id, request.query_params, access)
     rows = await query.limit(50_000).values(
         "number",
         "kind",
@@ -457,38 +543,61 @@ async def export_csv(request: Request) -> Response:
         "satisfaction",
         "secret",
         "public_summary",
+        "masked_text",
         "text",
     )
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(EXPORT_COLUMNS)
-    for r in rows:
-        if r["secret"] and not may_see:
-            text = r["public_summary"]
-        else:
-            text = r["text"] if may_see else identity.mask(r["text"])
-        writer.writerow(
-            [
-                r["number"],
-                r["kind"],
-                r["channel"],
-                r["service__code"] or "",
-                r["unit__code"] or "",
-                r["status"],
-                r["stage"],
-                r["received_at"].isoformat() if r["received_at"] else "",
-                r["answer_due"].isoformat() if r["answer_due"] else "",
-                r["closed_at"].isoformat() if r["closed_at"] else "",
-                r["outcome"] or "",
-                r["root_cause__name_sv"] or "",
-                r["satisfaction"] if r["satisfaction"] is not None else "",
-                "yes" if r["secret"] else "no",
-                text,
-            ]
-        )
+    lines = (
+        [
+            r["number"],
+            r["kind"],
+            r["channel"],
+            r["service__code"],
+            r["unit__code"],
+            r["status"],
+            r["stage"],
+            r["received_at"],
+            r["answer_due"],
+            r["closed_at"],
+            r["outcome"],
+            r["root_cause__name_sv"],
+            r["satisfaction"],
+            "yes" if r["secret"] else "no",
+            _export_text(r),
+        ]
+        for r in rows
+    )
+    response = csv_response(EXPORT_COLUMNS, lines, "feedback.csv")
     await audit.record("feedback.exported", request=request, organisation=org, rows=len(rows))
-    return Response(
-        buffer.getvalue(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="feedback.csv"'},
+    return response
+
+
+@requires(SETTINGS)
+async def feedback_settings(request: Request) -> Response:
+    """The organisation's choice of what is published on the internet."""
+    org = current_organisation(request)
+    current = await services.publication_of(org.id)
+    form = Form({"publication": current.value})
+    if request.method == "POST":
+        form = await read_form(request)
+        chosen = form.choice("publication", tuple(Publication))
+        if form.ok:
+            await FeedbackSettings.update_or_create(
+                {"publication": Publication(chosen)}, organisation_id=org.id
+            )
+            publication_changed(request, org)
+            await audit.record(
+                "feedback.settings_changed",
+                request=request,
+                organisation=org,
+                publication=chosen,
+                before=current.value,
+            )
+            return done(
+                request, str(request.url_for("complaints:settings")), _("The settings are saved.")
+            )
+    return render(
+        request,
+        "complaints/settings.html",
+        {"form": form, "labels": PUBLICATION_LABELS, "Publication": Publication},
+        status_code=400 if form.errors else 200,
     )

@@ -52,6 +52,22 @@ class RetentionClass(StrEnum):
 RETENTION_YEARS = {RetentionClass.SHORT: 2, RetentionClass.STANDARD: 3, RetentionClass.LONG: 10}
 
 
+class Publication(StrEnum):
+    """What of an organisation's feedback is published on the internet (Open311's public
+    list of requests); see docs/feedback.md."""
+
+    NEVER = "never"  # nothing: the records are public documents, given out on request
+    RELEASED = "released"  # what a handler or quality manager released (the default)
+    AT_ONCE = "at_once"  # every record's text at once, masked, as FixMyStreet does
+
+
+PUBLICATION_LABELS = {
+    Publication.NEVER: _("Nothing is published on the internet"),
+    Publication.RELEASED: _("What a handler or quality manager has released"),
+    Publication.AT_ONCE: _("Every feedback text at once (identity numbers masked)"),
+}
+
+
 class EventKind(StrEnum):
     REGISTERED = "registered"
     NOTE = "note"  # internal, never shown to the person
@@ -67,6 +83,9 @@ class EventKind(StrEnum):
     SATISFACTION = "satisfaction"
     SECRECY = "secrecy"
     ANONYMISED = "anonymised"
+    ROUTED = "routed"  # moved to another unit
+    PUBLISHED = "published"
+    UNPUBLISHED = "unpublished"
 
 
 KIND_LABELS = {
@@ -121,4 +140,7 @@ EVENT_LABELS = {
     EventKind.SATISFACTION: _("Satisfaction answer"),
     EventKind.SECRECY: _("Secrecy changed"),
     EventKind.ANONYMISED: _("Anonymised"),
+    EventKind.ROUTED: _("Moved to another unit"),
+    EventKind.PUBLISHED: _("Published"),
+    EventKind.UNPUBLISHED: _("No longer published"),
 }

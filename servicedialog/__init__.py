@@ -6,3 +6,7 @@ layout. Features (``dialogue``, ``surveys``, ``complaints``, ``commitments``,
 """
 
 __version__ = "0.1.0"
+
+# Bounded path-parameter convertors ({id:id}, {org:slug}, …), registered before any routes
+# module is imported: see servicedialog/routing.py.
+from servicedialog import routing as _routing  # noqa: E402,F401

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -13,20 +14,20 @@ from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Mount, Route, compile_path
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope, Send
 from tortoise.contrib.starlette import RegisterTortoise
 
 from servicedialog import charts, mail, openapi, views
-from servicedialog.auth import StaffMiddleware, public
+from servicedialog.auth import SESSION_KEY, StaffMiddleware, public
 from servicedialog.cache import TTLCache
 from servicedialog.csrf import CSRFMiddleware
 from servicedialog.db import tortoise_config
-from servicedialog.errors import EXCEPTION_HANDLERS
+from servicedialog.errors import EXCEPTION_HANDLERS, error_response
 from servicedialog.features import Feature, NavItem, discover
 from servicedialog.i18n import lazy as _
-from servicedialog.middleware import RequestContextMiddleware
+from servicedialog.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from servicedialog.orgs.routes import routes as admin_routes
 from servicedialog.roles import ALL_ROLES, Role
 from servicedialog.settings import Settings, load_settings
@@ -49,10 +50,29 @@ class CachedStaticFiles(StaticFiles):
         return response
 
 
+def session_binding(scope: Scope) -> str:
+    """What a CSRF token is bound to: the key of the signed-in session, if any."""
+    session = scope.get("session") or {}
+    key = session.get(SESSION_KEY)
+    return key if isinstance(key, str) else ""
+
+
+def upload_paths(routes: Sequence[BaseRoute], prefix: str = "") -> list[re.Pattern[str]]:
+    """The full path patterns of the routes whose endpoint takes files (``accepts_files``):
+    their bodies may be as large as MAX_UPLOAD_BYTES, every other form's MAX_FORM_BYTES."""
+    found: list[re.Pattern[str]] = []
+    for route in routes:
+        if isinstance(route, Mount) and route.routes:
+            found += upload_paths(route.routes, prefix + route.path)
+        elif isinstance(route, Route) and getattr(route.endpoint, "accepts_files", False):
+            found.append(compile_path(prefix + route.path)[0])
+    return found
+
+
 def core_routes() -> list[BaseRoute]:
     return [
         Route("/", views.home, name="home"),
-        Route("/language/{code}", views.set_language, name="set_language"),
+        Route("/language/{code:word}", views.set_language, name="set_language"),
         Route("/accessibility", views.accessibility, name="accessibility"),
         Route("/healthz", views.healthz, name="healthz"),
         Route("/login", views.login, methods=["GET", "POST"], name="login"),
@@ -64,6 +84,7 @@ def core_routes() -> list[BaseRoute]:
             methods=["POST"],
             name="switch_organisation",
         ),
+        Route("/account/", views.account, methods=["GET", "POST"], name="account"),
         Route("/account/password", views.password, methods=["GET", "POST"], name="password"),
         Mount("/admin", routes=admin_routes, name="admin"),
         Route(charts.PLOTLY_JS_PATH, charts.plotly_js, name="plotly_js"),
@@ -113,17 +134,31 @@ def create_app(
         )
         await response(scope, lambda: None, send)  # type: ignore[arg-type, return-value]
 
+    async def refuse_body(scope: Scope, send: Send, status: int) -> None:
+        response = error_response(Request(scope), status)
+        response.headers["Connection"] = "close"  # the unread body would follow
+        await response(scope, lambda: None, send)  # type: ignore[arg-type, return-value]
+
+    # Machine APIs authenticate with keys only: no CSRF check there, and no session read.
+    api_prefixes = ("/api/", *(f.mount + "/" for f in features if f.csrf_exempt))
+    uploads = upload_paths(routes)
+
+    def body_limit(path: str) -> int:
+        if any(pattern.match(path) for pattern in uploads):
+            return settings.max_upload_bytes
+        if path.startswith(api_prefixes):
+            return settings.max_api_bytes
+        return settings.max_form_bytes
+
     app = Starlette(
         routes=routes,
         middleware=[
-            Middleware(RequestContextMiddleware, default_language=settings.default_language),
             Middleware(
-                CSRFMiddleware,
-                secret=settings.secret_key,
-                failed=csrf_failed,
-                cookie_secure=settings.secure_cookies,
-                exempt_prefixes=("/api/", *(f.mount + "/" for f in features if f.csrf_exempt)),
+                RequestContextMiddleware,
+                default_language=settings.default_language,
+                hsts_max_age=settings.hsts_max_age if settings.secure_cookies else 0,
             ),
+            Middleware(BodyLimitMiddleware, limit_for=body_limit, refuse=refuse_body),
             Middleware(
                 SessionMiddleware,
                 secret_key=settings.secret_key,
@@ -132,7 +167,15 @@ def create_app(
                 same_site="lax",
                 https_only=settings.secure_cookies,
             ),
-            Middleware(StaffMiddleware),
+            Middleware(
+                CSRFMiddleware,
+                secret=settings.secret_key,
+                failed=csrf_failed,
+                cookie_secure=settings.secure_cookies,
+                exempt_prefixes=api_prefixes,
+                bound_to=session_binding,
+            ),
+            Middleware(StaffMiddleware, settings=settings, cookieless_prefixes=api_prefixes),
         ],
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=lifespan,

@@ -1,14 +1,20 @@
 """Staff authentication and authorisation.
 
-Passwords are hashed with argon2id. The session (a signed cookie set by Starlette's
-SessionMiddleware: HttpOnly, SameSite=Lax, Secure over https) holds only the user id, the
-user's session epoch and the chosen organisation. Each route declares who may use it with
-:func:`public` or :func:`requires_role`; a test walks every route and checks both.
+Passwords are hashed with argon2id. A signed-in session lives on the server
+(:class:`~servicedialog.models.StaffSession`, with a lifetime from sign-in and an idle
+timeout); the session cookie (signed by Starlette's SessionMiddleware: HttpOnly,
+SameSite=Lax, Secure over https) holds only its random key and the chosen organisation.
+Each route declares who may use it with :func:`public` or :func:`requires_role`; a test
+walks every route and checks both.
 """
 
 from __future__ import annotations
 
+import asyncio
 import functools
+import hashlib
+import secrets
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -21,9 +27,11 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from servicedialog.models import LoginAttempt, Membership, Organisation, User
+from servicedialog import writes
+from servicedialog.models import LoginThrottle, Membership, Organisation, StaffSession, User
 from servicedialog.roles import Role
 from servicedialog.settings import Settings
+from servicedialog.writes import Plan, Query
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 
@@ -80,53 +88,96 @@ class StaffContext:
     organisation: Organisation | None
     roles: frozenset[Role]
     organisations: tuple[Organisation, ...]
+    session: StaffSession | None = None
 
 
 ANONYMOUS = StaffContext(None, None, frozenset(), ())
+SESSION_KEY = "sid"  # in the signed session cookie: the random key of the StaffSession
+TOUCH_EVERY = timedelta(seconds=60)  # last_seen_at is written at most once a minute
 
 
-async def load_staff_context(session: dict[str, object]) -> StaffContext:
-    uid = session.get("uid")
-    if not isinstance(uid, int):
+def _key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def session_expired(session: StaffSession, settings: Settings, now: datetime) -> bool:
+    """Past its lifetime (from sign-in) or idle for too long."""
+    lifetime = timedelta(seconds=settings.session_max_age_seconds)
+    idle = timedelta(seconds=settings.session_idle_seconds)
+    return now >= session.created_at + lifetime or now >= session.last_seen_at + idle
+
+
+async def _current_session(
+    cookie: dict[str, object], settings: Settings
+) -> tuple[StaffSession, User] | None:
+    key = cookie.get(SESSION_KEY)
+    if not isinstance(key, str) or not 20 <= len(key) <= 100:
+        return None
+    found = await StaffSession.get_or_none(key_hash=_key_hash(key), ended_at=None).select_related(
+        "user"
+    )
+    if found is None:
+        return None
+    now = datetime.now(UTC)
+    if not found.user.is_active or session_expired(found, settings, now):
+        await StaffSession.filter(id=found.id, ended_at=None).update(ended_at=now)
+        return None
+    if now - found.last_seen_at >= TOUCH_EVERY:
+        found.last_seen_at = now
+        await StaffSession.filter(id=found.id).update(last_seen_at=now)
+    return found, found.user
+
+
+async def load_staff_context(cookie: dict[str, object], settings: Settings) -> StaffContext:
+    current = await _current_session(cookie, settings)
+    if current is None:
+        if SESSION_KEY in cookie:
+            cookie.clear()  # ended, expired or unknown: the browser's cookie is removed
         return ANONYMOUS
-    user = await User.get_or_none(id=uid, is_active=True)
-    if user is None or session.get("epoch") != user.session_epoch:
-        session.clear()
-        return ANONYMOUS
+    session, user = current
     memberships = await Membership.filter(user_id=user.id).select_related("organisation")
     organisations = {m.organisation.id: m.organisation for m in memberships}
     if user.is_superuser:
         organisations.update({o.id: o for o in await Organisation.all()})
-    chosen = session.get("org")
-    current = organisations.get(chosen) if isinstance(chosen, int) else None
-    if current is None and organisations:
+    chosen = cookie.get("org")
+    current_org = organisations.get(chosen) if isinstance(chosen, int) else None
+    if current_org is None and organisations:
         # Prefer an organisation the user has a role in (a superuser sees every one).
         own = sorted((m.organisation for m in memberships), key=lambda o: o.name_sv)
-        current = own[0] if own else sorted(organisations.values(), key=lambda o: o.name_sv)[0]
+        current_org = own[0] if own else sorted(organisations.values(), key=lambda o: o.name_sv)[0]
     roles = frozenset(
-        Role(m.role) for m in memberships if current and m.organisation_id == current.id
+        Role(m.role) for m in memberships if current_org and m.organisation_id == current_org.id
     )
     ordered = tuple(sorted(organisations.values(), key=lambda o: o.name_sv))
-    return StaffContext(user, current, roles, ordered)
+    return StaffContext(user, current_org, roles, ordered, session)
 
 
 class StaffMiddleware:
-    """Loads the signed-in user, their current organisation and roles into request.state."""
+    """Loads the signed-in user, their current organisation and roles into request.state.
 
-    def __init__(self, app: ASGIApp) -> None:
+    Paths under ``cookieless_prefixes`` (the JSON API, Open311) authenticate with API keys
+    only: no session is read there, so a cookie never authorises a request that the CSRF
+    check let through as an API call."""
+
+    def __init__(
+        self, app: ASGIApp, settings: Settings, cookieless_prefixes: tuple[str, ...] = ()
+    ) -> None:
         self.app = app
+        self.settings = settings
+        self.cookieless_prefixes = cookieless_prefixes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            context = (
-                await load_staff_context(scope["session"]) if scope.get("session") else ANONYMOUS
-            )
+            context = ANONYMOUS
+            if scope.get("session") and not scope["path"].startswith(self.cookieless_prefixes):
+                context = await load_staff_context(scope["session"], self.settings)
             state = scope.setdefault("state", {})
             state.update(
                 user=context.user,
                 organisation=context.organisation,
                 roles=context.roles,
                 organisations=context.organisations,
+                staff_session=context.session,
             )
         await self.app(scope, receive, send)
 
@@ -137,18 +188,58 @@ def current_organisation(request: Request) -> Organisation:
     return organisation
 
 
-def sign_in(request: Request, user: User) -> None:
+async def sign_in(request: Request, user: User) -> None:
+    """Start a new server-side session for ``user`` (any earlier one of this browser ends)."""
+    await sign_out(request)
+    key = secrets.token_urlsafe(32)
+    now = datetime.now(UTC)
+    await StaffSession.create(
+        key_hash=_key_hash(key),
+        user=user,
+        created_at=now,
+        last_seen_at=now,
+        ip=(request.client.host if request.client else "")[:45],
+    )
     request.session.clear()
-    request.session.update(uid=user.id, epoch=user.session_epoch)
+    request.session[SESSION_KEY] = key
+    await _forget_old_sessions(request.app.state.settings, now)
 
 
-def sign_out(request: Request) -> None:
+async def sign_out(request: Request) -> None:
+    """End this browser's session on the server and clear its cookie."""
+    session: StaffSession | None = getattr(request.state, "staff_session", None)
+    if session is not None:
+        await StaffSession.filter(id=session.id, ended_at=None).update(ended_at=datetime.now(UTC))
+        request.state.staff_session = None
     request.session.clear()
+
+
+async def end_other_sessions(user: User, keep: StaffSession | None) -> int:
+    """End every session of ``user`` but ``keep`` (after a password change)."""
+    query = StaffSession.filter(user_id=user.id, ended_at=None)
+    if keep is not None:
+        query = query.exclude(id=keep.id)
+    ended: int = await query.update(ended_at=datetime.now(UTC))
+    return ended
+
+
+async def _forget_old_sessions(settings: Settings, now: datetime) -> None:
+    """Delete sessions that ended, or can no longer be used, more than a day ago."""
+    cutoff = now - timedelta(seconds=settings.session_max_age_seconds) - timedelta(days=1)
+    await StaffSession.filter(created_at__lt=cutoff).delete()
+    await StaffSession.filter(ended_at__lt=now - timedelta(days=1)).delete()
 
 
 def safe_next(target: str | None, default: str) -> str:
     """Only local paths: never let ?next= send someone to another site."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    if (
+        target
+        and len(target) <= 2000
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and target.isprintable()
+    ):
         return target
     return default
 
@@ -159,23 +250,61 @@ class LoginThrottled(Exception):
         self.minutes = minutes
 
 
+_THROTTLE = LoginThrottle._meta.db_table
+THROTTLE_SQL = (
+    f"INSERT INTO {_THROTTLE} (subject, hits, window_start) VALUES (?, 1, ?) "
+    "ON CONFLICT (subject) DO UPDATE SET "
+    f"hits = CASE WHEN {_THROTTLE}.window_start <= ? THEN 1 ELSE {_THROTTLE}.hits + 1 END, "
+    f"window_start = CASE WHEN {_THROTTLE}.window_start <= ? THEN ? "
+    f"ELSE {_THROTTLE}.window_start END "
+    "RETURNING hits, window_start"
+)
+
+
+def _count(subject: str, now: int, window: int) -> Plan[tuple[int, int]]:
+    """Add one to ``subject``'s count in the current window (a new window when the last
+    one is over) and return (count, window start): one statement, so that parallel
+    attempts in any number of workers each get their own number."""
+    expired = now - window
+    rows = yield Query(THROTTLE_SQL, [subject[:300], now, expired, expired, now])
+    return int(rows[0]["hits"]), int(rows[0]["window_start"])
+
+
+async def _hits(subject: str, now: int, window: int) -> int:
+    row = await LoginThrottle.get_or_none(subject=subject[:300])
+    return row.hits if row is not None and row.window_start > now - window else 0
+
+
+def slowdown_seconds(failures: int, settings: Settings) -> float:
+    """How long an attempt from an address with ``failures`` recent failures waits."""
+    over = failures - settings.login_slowdown_after
+    return float(min(10, over + 1)) if over >= 0 else 0.0
+
+
 async def authenticate(settings: Settings, email: str, password: str, ip: str) -> User | None:
-    """The user whose credentials these are, or None. Raises LoginThrottled after too many
-    recent failures for this e-mail address (or many more from this IP address)."""
+    """The user whose credentials these are, or None.
+
+    Every attempt on an account is counted before the password is checked; the
+    ``LOGIN_MAX_FAILURES + 1``-th within the window raises LoginThrottled without checking
+    (so 30 parallel guesses get at most 5 checks, and a right one among the rest is
+    refused too). A successful sign-in starts the account's count again. Failures from one
+    client address slow that address down instead of locking it out: an office behind one
+    address is not locked out by one person's typing, nor by an attacker."""
     email = email.strip().lower()
-    since = datetime.now(UTC) - timedelta(seconds=settings.login_window_seconds)
-    await LoginAttempt.filter(at__lt=since).delete()
-    by_email = await LoginAttempt.filter(email=email, at__gte=since).count()
-    by_ip = await LoginAttempt.filter(ip=ip, at__gte=since).count()
-    if by_email >= settings.login_max_failures or by_ip >= 4 * settings.login_max_failures:
-        raise LoginThrottled(max(1, settings.login_window_seconds // 60))
+    now, window = int(time.time()), settings.login_window_seconds
+    attempts, started = await writes.run(_count(f"account:{email}", now, window))
+    if attempts > settings.login_max_failures:
+        raise LoginThrottled(max(1, -(-(started + window - now) // 60)))
+    delay = slowdown_seconds(await _hits(f"address:{ip}", now, window), settings)
+    if delay:
+        await asyncio.sleep(delay)
     user = await User.get_or_none(email=email, is_active=True)
     if user is not None and verify_password(user.password_hash, password):
-        await LoginAttempt.filter(email=email).delete()
+        await LoginThrottle.filter(subject=f"account:{email}"[:300]).delete()
         user.last_login_at = datetime.now(UTC)
         await user.save(update_fields=["last_login_at"])
         return user
     if user is None:
         verify_password(_DUMMY_HASH, password)
-    await LoginAttempt.create(email=email, ip=ip)
+    await writes.run(_count(f"address:{ip}", now, window))
     return None

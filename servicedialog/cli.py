@@ -119,13 +119,13 @@ def serve(host: str, port: int, workers: int, run_migrations: bool) -> None:
     settings = _settings()
     if run_migrations:
         _migrate(settings, quiet=True)
-    _serve(host, port, workers)
+    _serve(settings, host, port, workers)
 
 
-def _serve(host: str, port: int, workers: int) -> None:
+def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
     from servicedialog.serving import serve as run_server
 
-    run_server(host, port, workers)
+    run_server(host, port, workers, trusted_proxies=settings.trusted_proxies)
 
 
 @main.command()
@@ -339,7 +339,7 @@ def demo(seed_only: bool, host: str, port: int) -> None:
     if seed_only:
         return
     click.echo(f"Serving on http://{host}:{port}/  (Ctrl+C to stop)")
-    _serve(host, port, 1)
+    _serve(settings, host, port, 1)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -14,6 +15,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from servicedialog.bounds import MAX_INT, parse_day, parse_int
+from servicedialog.errors import RETRY_AFTER_SECONDS, log_unavailable, unavailable_reason
 from servicedialog.i18n import lazy as _
 from servicedialog.templating import flash
 
@@ -61,6 +64,28 @@ class Form:
             self.errors.setdefault(name, _("Choose one of the options."))
         return value
 
+    def integer(self, name: str, low: int = 0, high: int = MAX_INT) -> int | None:
+        """An optional whole number; anything else than ASCII digits in range is an error."""
+        raw = self.get(name)
+        if not raw:
+            return None
+        value = parse_int(raw, low, high)
+        if value is None:
+            self.errors.setdefault(name, _("Choose one of the options."))
+        return value
+
+    def day(self, name: str, required: bool = False) -> date | None:
+        """A date written as YYYY-MM-DD, between 1970 and 2100."""
+        raw = self.get(name)
+        if not raw:
+            if required:
+                self.errors.setdefault(name, _("This field is required."))
+            return None
+        day = parse_day(raw)
+        if day is None:
+            self.errors.setdefault(name, _("Write the date as YYYY-MM-DD, for example 2026-12-23."))
+        return day
+
     def error(self, name: str, message: str) -> None:
         self.errors.setdefault(name, message)
 
@@ -87,10 +112,20 @@ async def read_form(request: Request) -> Form:
         if len(body) > MAX_URLENCODED_BYTES:
             raise HTTPException(413)
         pairs = parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
-        return Form({key: value.strip() for key, value in pairs})  # the last one wins
-    # The context manager closes any uploaded files the form did not ask for.
-    async with request.form() as data:
-        return Form.from_formdata(data)
+        form = Form({key: value.strip() for key, value in pairs})  # the last one wins
+    else:
+        # The context manager closes any uploaded files the form did not ask for.
+        async with request.form() as data:
+            form = Form.from_formdata(data)
+    request.state.submitted_form = form  # shown back by the 503 page if saving fails
+    return form
+
+
+def accepts_files(endpoint: Any) -> Any:
+    """Declare a route whose form takes files: its body may be as large as
+    MAX_UPLOAD_BYTES (any other form's, MAX_FORM_BYTES)."""
+    endpoint.accepts_files = True
+    return endpoint
 
 
 def render(
@@ -104,6 +139,23 @@ def render(
 
 def invalid(request: Request, template: str, form: Form, **context: Any) -> Response:
     return render(request, template, {"form": form, **context}, status_code=400)
+
+
+def unavailable(
+    request: Request, template: str, form: Form, error: BaseException, **context: Any
+) -> Response | None:
+    """The form again, as typed, with 503 and a notice to send it again in a minute, when
+    ``error`` says the database could not take the write (busy, read-only, out of reach);
+    None for any other error, which the caller re-raises."""
+    reason = unavailable_reason(error)
+    if reason is None:
+        return None
+    log_unavailable(request, reason)
+    response = render(
+        request, template, {"form": form, "unavailable": True, **context}, status_code=503
+    )
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def done(request: Request, url: str, message: str, **values: str) -> Response:

@@ -198,6 +198,18 @@ async def _claim(settings: Settings, message_id: int) -> OutboxMessage | None:
     return message
 
 
+async def _release(message: OutboxMessage) -> None:
+    """Give back the claim of a message whose sending was interrupted (the app is
+    stopping), so that the next sender takes it at once rather than in five minutes. If
+    the mail server had already accepted it, it is sent once more, as after a crash."""
+    with suppress(Exception):  # the database may be what failed: then the claim expires
+        await asyncio.shield(
+            OutboxMessage.filter(id=message.id, status=OutboxStatus.PENDING).update(
+                claimed_until=None
+            )
+        )
+
+
 async def _mark_sent(message: OutboxMessage) -> None:
     await OutboxMessage.filter(id=message.id).update(
         status=OutboxStatus.SENT,
@@ -317,13 +329,17 @@ async def send_pending(settings: Settings, *, limit: int = 50) -> SendReport:
     processes at once: each message is claimed before it is sent."""
     report = SendReport()
     batch = _Batch(settings)
+    message: OutboxMessage | None = None
     try:
         for message_id in await _due_ids(limit):
             message = await _claim(settings, message_id)
             if message is not None:  # else another process took it
                 await _send_one(settings, batch, message, report)
+            message = None
     except BaseException:  # cancelled (shutdown) or the database failed: just hang up
         batch.abort()
+        if message is not None:
+            await _release(message)
         raise
     await batch.close()
     if report.total:

@@ -1,4 +1,5 @@
-"""Small pure-ASGI middlewares: request log, language, security headers with CSP nonces."""
+"""Small pure-ASGI middlewares: request log, language, security headers with CSP nonces,
+and request-body limits."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ import logging
 import os
 import secrets
 import time
+from collections.abc import Awaitable, Callable
 
 from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException
 from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -28,9 +31,11 @@ class RequestContextMiddleware:
     """Gives each request an id, a language and a CSP nonce, logs it as one JSON line,
     and adds the security headers to every response."""
 
-    def __init__(self, app: ASGIApp, default_language: str) -> None:
+    def __init__(self, app: ASGIApp, default_language: str, hsts_max_age: int = 0) -> None:
         self.app = app
         self.default_language = default_language
+        # Only when the site is served over https (the caller passes 0 otherwise).
+        self.hsts = f"max-age={hsts_max_age}".encode() if hsts_max_age > 0 else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -52,13 +57,18 @@ class RequestContextMiddleware:
             if message["type"] == "http.response.start":
                 status = message["status"]
                 # Raw byte pairs: the headers are the same on every response but two.
-                message["headers"] = [
+                headers = [
                     *message.get("headers", []),
                     *CONSTANT_HEADERS,
                     (b"content-security-policy", content_security_policy(nonce).encode()),
                     (b"x-request-id", request_id.encode("latin-1")),
                     (b"content-language", language.encode()),
                 ]
+                if self.hsts is not None:
+                    headers.append((b"strict-transport-security", self.hsts))
+                if _private(scope, headers):
+                    headers.append((b"cache-control", b"no-store"))
+                message["headers"] = headers
             await send(message)
 
         try:
@@ -77,6 +87,15 @@ class RequestContextMiddleware:
                         }
                     )
                 )
+
+
+def _private(scope: Scope, headers: list[tuple[bytes, bytes]]) -> bool:
+    """A response for a signed-in staff member that says nothing of caching: never stored
+    (a shared computer's browser cache, a proxy). Responses that set their own
+    Cache-Control (static files, exports, attachments) keep it."""
+    if scope.get("state", {}).get("user") is None:
+        return False
+    return not any(name.lower() == b"cache-control" for name, _value in headers)
 
 
 def content_security_policy(nonce: str) -> str:
@@ -110,3 +129,61 @@ def add_security_headers(headers: MutableHeaders, nonce: str) -> None:
     headers["Content-Security-Policy"] = content_security_policy(nonce)
     for name, value in CONSTANT_HEADERS:
         headers[name.decode("latin-1")] = value.decode("latin-1")
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+Refusal = Callable[[Scope, Send, int], Awaitable[None]]
+
+
+class BodyTooLarge(HTTPException):
+    """The body went past the limit of its route while it was being read."""
+
+    def __init__(self) -> None:
+        super().__init__(413)
+
+
+class BodyLimitMiddleware:
+    """Refuses a request body larger than its route's limit with 413: at once when the
+    ``Content-Length`` says so (nothing is read; the connection is closed, since the rest
+    of the body would follow), else as soon as the bytes read pass the limit. ``limit_for``
+    gives the limit of a path (see ``create_app``: forms, uploads, the API)."""
+
+    def __init__(self, app: ASGIApp, limit_for: Callable[[str], int], refuse: Refusal) -> None:
+        self.app = app
+        self.limit_for = limit_for
+        self.refuse = refuse
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in SAFE_METHODS:
+            await self.app(scope, receive, send)
+            return
+        limit = self.limit_for(scope["path"])
+        declared = _header(scope, b"content-length")
+        if declared and (not declared.isdigit() or len(declared) > 18):
+            await self.refuse(scope, send, 400)
+            return
+        if declared and int(declared) > limit:
+            await self.refuse(scope, send, 413)
+            return
+        received = 0
+        started = False
+
+        async def counted() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise BodyTooLarge
+            return message
+
+        async def tracked(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counted, tracked)
+        except BodyTooLarge:
+            if started:
+                raise
+            await self.refuse(scope, send, 413)

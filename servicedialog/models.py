@@ -73,9 +73,6 @@ class User(Model):
     password_hash = fields.CharField(max_length=255)
     is_active = fields.BooleanField(default=True)
     is_superuser = fields.BooleanField(default=False)
-    # Bumped on every password change: sessions carry the epoch they were made in, so a
-    # password change signs the user out everywhere else.
-    session_epoch = fields.IntField(default=0)
     created_at = fields.DatetimeField(auto_now_add=True)
     last_login_at = fields.DatetimeField(null=True)
 
@@ -151,17 +148,39 @@ class AuditEvent(Model):
         raise AppendOnlyError("audit events are append-only")
 
 
-class LoginAttempt(Model):
-    """Failed logins, counted in the database so throttling holds across worker processes."""
+class StaffSession(Model):
+    """A signed-in staff session, kept on the server: the session cookie carries only a
+    random key whose SHA-256 is ``key_hash``. Signing out, a password change and the
+    lifetime and idle limits end it here, so a copied cookie stops working too."""
 
     id = fields.BigIntField(primary_key=True)
-    email = fields.CharField(max_length=254)
-    ip = fields.CharField(max_length=45)
-    at = fields.DatetimeField(auto_now_add=True)
+    key_hash = fields.CharField(max_length=64, unique=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "core.User", related_name="sessions", on_delete=fields.CASCADE
+    )
+    user_id: int
+    created_at = fields.DatetimeField()
+    last_seen_at = fields.DatetimeField()
+    ended_at = fields.DatetimeField(null=True)
+    ip = fields.CharField(max_length=45, default="")
 
     class Meta:
-        table = "core_login_attempt"
-        indexes = (("email", "at"), ("ip", "at"))
+        table = "core_staff_session"
+        indexes = (("user_id", "ended_at"),)
+
+
+class LoginThrottle(Model):
+    """Sign-in attempts per account (subject ``account:<e-mail>``) and failures per client
+    address (``address:<ip>``) in the current window, counted by one atomic upsert so that
+    parallel attempts in several workers cannot slip past the limit."""
+
+    id = fields.BigIntField(primary_key=True)
+    subject = fields.CharField(max_length=300, unique=True)
+    hits = fields.IntField(default=0)
+    window_start = fields.BigIntField()  # seconds since 1970
+
+    class Meta:
+        table = "core_login_throttle"
 
 
 class ApiKey(Model):

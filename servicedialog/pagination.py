@@ -9,6 +9,8 @@ from urllib.parse import urlencode
 from starlette.requests import Request
 from tortoise.queryset import QuerySet
 
+from servicedialog.bounds import MAX_PAGE, parse_int
+
 PAGE_SIZE = 50
 
 
@@ -38,8 +40,7 @@ class Page:
 
 
 def page_number(request: Request) -> int:
-    raw = request.query_params.get("page", "1")
-    return max(1, int(raw)) if raw.isdigit() else 1
+    return parse_int(request.query_params.get("page", "1"), 1, MAX_PAGE) or 1
 
 
 async def paginate(query: QuerySet[Any], request: Request, size: int = PAGE_SIZE) -> Page:

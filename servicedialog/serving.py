@@ -50,7 +50,16 @@ class _OwnSocket:
         return listening_socket, self.address
 
 
-def serve(host: str, port: int, workers: int, log_level: str = "info") -> None:
+def serve(
+    host: str,
+    port: int,
+    workers: int,
+    log_level: str = "info",
+    trusted_proxies: tuple[str, ...] = (),
+) -> None:
+    """Serve the app. ``X-Forwarded-For`` and ``-Proto`` are believed only from
+    ``trusted_proxies`` (the ``TRUSTED_PROXIES`` setting); with none, from nobody: uvicorn
+    would otherwise believe any process on 127.0.0.1."""
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
@@ -59,7 +68,8 @@ def serve(host: str, port: int, workers: int, log_level: str = "info") -> None:
         "host": host,
         "port": port,
         "workers": workers,
-        "proxy_headers": True,
+        "proxy_headers": bool(trusted_proxies),
+        "forwarded_allow_ips": list(trusted_proxies) or None,
         "access_log": False,  # our middleware writes one structured line per request
         "log_level": log_level,
         "backlog": BACKLOG,

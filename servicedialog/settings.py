@@ -7,6 +7,7 @@ added here without being documented there.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -45,8 +46,15 @@ class Settings:
     mail_keep_days: int = 30
     login_max_failures: int = 5
     login_window_seconds: int = 900
+    login_slowdown_after: int = 20
     session_max_age_seconds: int = 8 * 3600
+    session_idle_seconds: int = 3600
     feedback_rate_limit: int = 10
+    max_form_bytes: int = 1024 * 1024
+    max_upload_bytes: int = 32 * 1024 * 1024
+    max_api_bytes: int = 16 * 1024 * 1024
+    trusted_proxies: tuple[str, ...] = ()
+    hsts_max_age: int = 31_536_000
     log_level: str = "INFO"
 
     @property
@@ -120,8 +128,15 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         mail_keep_days=_int(config, "MAIL_KEEP_DAYS", 30),
         login_max_failures=_int(config, "LOGIN_MAX_FAILURES", 5),
         login_window_seconds=_int(config, "LOGIN_WINDOW_SECONDS", 900),
+        login_slowdown_after=_int(config, "LOGIN_SLOWDOWN_AFTER", 20),
         session_max_age_seconds=_int(config, "SESSION_MAX_AGE_SECONDS", 8 * 3600),
+        session_idle_seconds=_int(config, "SESSION_IDLE_SECONDS", 3600),
         feedback_rate_limit=_int(config, "FEEDBACK_RATE_LIMIT", 10),
+        max_form_bytes=_int(config, "MAX_FORM_BYTES", 1024 * 1024),
+        max_upload_bytes=_int(config, "MAX_UPLOAD_BYTES", 32 * 1024 * 1024),
+        max_api_bytes=_int(config, "MAX_API_BYTES", 16 * 1024 * 1024),
+        trusted_proxies=_addresses(config, "TRUSTED_PROXIES"),
+        hsts_max_age=_int(config, "HSTS_MAX_AGE", 31_536_000),
         log_level=config("LOG_LEVEL", default="INFO").upper(),
     )
     validate(settings)
@@ -134,6 +149,18 @@ def _int(config: Config, key: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise SettingsError(f"{key} must be a whole number, not {raw!r}") from None
+
+
+def _addresses(config: Config, key: str) -> tuple[str, ...]:
+    """A comma-separated list of IP addresses or networks (CIDR), checked."""
+    raw = config(key, default="")
+    items = tuple(part.strip() for part in raw.split(",") if part.strip())
+    for item in items:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise SettingsError(f"{key}: {item!r} is not an IP address or network") from None
+    return items
 
 
 def _bool(config: Config, key: str, default: bool) -> bool:
@@ -160,6 +187,18 @@ def validate(settings: Settings) -> None:
     if settings.is_production and len(settings.secret_key) < 32:
         raise SettingsError("SECRET_KEY must be at least 32 characters in production")
     validate_mail(settings)
+    for name in (
+        "login_max_failures",
+        "login_window_seconds",
+        "login_slowdown_after",
+        "session_max_age_seconds",
+        "session_idle_seconds",
+        "max_form_bytes",
+        "max_upload_bytes",
+        "max_api_bytes",
+    ):
+        if getattr(settings, name) < 1:
+            raise SettingsError(f"{name.upper()} must be at least 1")
 
 
 def validate_mail(settings: Settings) -> None:

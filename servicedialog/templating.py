@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +19,7 @@ from servicedialog.i18n import LANGUAGE_NAMES, Formatter, translations
 from servicedialog.roles import ROLE_LABELS
 
 TEMPLATE_DIR = Path(templates_package.__file__).parent
+STATIC_DIR = Path(__file__).parent / "static"
 
 
 def _translations_of(context: Any) -> Any:
@@ -48,6 +50,28 @@ def _path_for(context: Any, name: str, /, **params: Any) -> str:
     if path is None:
         path = cache[key] = str(app.url_path_for(name, **params))
     return path
+
+
+@jinja2.pass_context
+def _static_url(context: Any, path: str) -> str:
+    """The URL of a static file with a fingerprint of its content (``?v=…``): browsers
+    keep static files a day, and a changed file must reach them at once (a fixed script
+    is a security fix)."""
+    cache: dict[Any, str] = context["request"].app.state.path_cache
+    key = ("static", path)
+    url = cache.get(key)
+    if url is None:
+        base = _path_for(context, "static", path=path)
+        url = cache[key] = f"{base}?v={_fingerprint(path)}"
+    return url
+
+
+@lru_cache(maxsize=256)
+def _fingerprint(path: str) -> str:
+    target = (STATIC_DIR / path).resolve()
+    if STATIC_DIR.resolve() not in target.parents or not target.is_file():
+        return "0"
+    return hashlib.sha256(target.read_bytes()).hexdigest()[:12]
 
 
 class LazyCsrfToken:
@@ -83,6 +107,7 @@ def build_templates() -> Jinja2Templates:
     )
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals["path_for"] = _path_for
+    env.globals["static_url"] = _static_url
     env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
     env.globals["PLOTLY_JS"] = PLOTLY_JS_PATH
     env.filters["todate"] = date.fromisoformat

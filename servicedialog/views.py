@@ -10,15 +10,17 @@ from servicedialog import audit
 from servicedialog.auth import (
     LoginThrottled,
     authenticate,
+    end_other_sessions,
     public,
     requires_role,
     safe_next,
     sign_in,
     sign_out,
 )
-from servicedialog.forms import done, invalid, read_form, render
+from servicedialog.forms import Form, done, invalid, read_form, render
 from servicedialog.i18n import LANGUAGE_COOKIE
 from servicedialog.i18n import lazy as _
+from servicedialog.models import AuditEvent
 from servicedialog.orgs.queries import public_organisations
 from servicedialog.orgs.services import DomainError, change_password
 from servicedialog.roles import ALL_ROLES
@@ -92,7 +94,7 @@ async def login(request: Request) -> Response:
         await audit.record("login.failed", request=request, email=email)
         form.error("password", _("The e-mail address or the password is not correct."))
         return invalid(request, "core/login.html", form, next=next_url)
-    sign_in(request, user)
+    await sign_in(request, user)
     await audit.record("login", request=request, actor=user, target=user)
     return done(request, next_url, _("You are signed in."))
 
@@ -101,7 +103,7 @@ async def login(request: Request) -> Response:
 async def logout(request: Request) -> Response:
     if request.state.user is not None:
         await audit.record("logout", request=request, target=request.state.user)
-    sign_out(request)
+    await sign_out(request)
     return done(request, request.app.url_path_for("home"), _("You are signed out."))
 
 
@@ -117,6 +119,36 @@ async def switch_organisation(request: Request) -> Response:
     if chosen is not None:
         request.session["org"] = chosen.id
     return RedirectResponse(request.app.url_path_for("staff_home"), status_code=303)
+
+
+ACCOUNT_SIGN_INS = 10
+
+
+@requires_role(*ALL_ROLES)
+async def account(request: Request) -> Response:
+    """A person's own account: their name (the same in every organisation) and their
+    recent sign-ins, so that they can see a sign-in that was not theirs."""
+    user = request.state.user
+    form = Form({"display_name": user.display_name})
+    if request.method == "POST":
+        form = await read_form(request)
+        name = form.require("display_name", 200)
+        if form.ok:
+            user.display_name = name
+            await user.save(update_fields=["display_name"])
+            await audit.record("user.renamed", request=request, target=user)
+            return done(request, request.app.url_path_for("account"), _("Your name is saved."))
+    sign_ins = (
+        await AuditEvent.filter(actor_id=user.id, action__in=("login", "logout"))
+        .order_by("-id")
+        .limit(ACCOUNT_SIGN_INS)
+    )
+    return render(
+        request,
+        "core/account.html",
+        {"form": form, "sign_ins": sign_ins},
+        status_code=400 if form.errors else 200,
+    )
 
 
 @requires_role(*ALL_ROLES)
@@ -137,6 +169,6 @@ async def password(request: Request) -> Response:
         for name in ("current_password", "new_password", "confirm_password"):
             form.values.pop(name, None)  # never echo passwords back into the page
         return invalid(request, "core/password.html", form)
-    sign_in(request, user)  # keep this session; every other one ends with the new epoch
+    await end_other_sessions(user, keep=request.state.staff_session)
     await audit.record("user.password_changed", request=request, target=user)
     return done(request, request.app.url_path_for("staff_home"), _("Your password is changed."))

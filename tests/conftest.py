@@ -158,8 +158,12 @@ def post_form(client: TestClient, url: str, data: dict[str, Any] | None = None, 
 
 
 def login(client: TestClient, email: str, password: str = PASSWORD) -> Any:
+    """Sign in, then open a page with a form as a browser would after the redirect: the
+    CSRF token is bound to the session, so the one from before signing in is spent."""
+    client.get("/login")  # as a browser opens the form: a token for this (lack of) session
     response = post_form(client, "/login", {"email": email, "password": password})
     assert response.status_code == 303, response.text
+    client.get("/account/")
     return response
 
 

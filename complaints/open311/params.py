@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from complaints.open311.documents import Open311Error
+from servicedialog.bounds import moment_in_range
 from servicedialog.forms import EMAIL_RE
 
 MAX_RESULTS = 1000  # the specification's default query limit
@@ -36,14 +37,21 @@ def w3c_datetime(name: str, raw: str, zone: ZoneInfo) -> datetime:
     a bare date (2010-01-01, also W3C) is the start of that day in the organisation's zone."""
     try:
         if len(raw) == 10:
-            return datetime.combine(date.fromisoformat(raw), time(0), zone)
-        moment = datetime.fromisoformat(raw)
+            moment = datetime.combine(date.fromisoformat(raw), time(0), zone)
+        else:
+            moment = datetime.fromisoformat(raw)
     except ValueError:
         raise Open311Error(
             400, f"{name} is not a W3C date-time like 2010-01-01T00:00:00Z"
         ) from None
     if moment.tzinfo is None:
         raise Open311Error(400, f"{name} needs a time zone, e.g. 2010-01-01T00:00:00Z")
+    try:
+        in_range = moment_in_range(moment)
+    except OverflowError:  # the year 1 east of Greenwich
+        in_range = False
+    if not in_range:
+        raise Open311Error(400, f"{name} must be between 1970 and 2100")
     return moment
 
 

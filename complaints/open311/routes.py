@@ -7,13 +7,13 @@ from starlette.routing import Mount, Route
 from complaints.open311 import views
 
 resource_routes = [
-    Route("/discovery.{format}", views.discovery, name="discovery"),
-    Route("/services.{format}", views.service_list, name="services"),
-    Route("/services/{code}.{format}", views.service_definition, name="service"),
-    Route("/requests.{format}", views.request_list, name="requests"),
-    Route("/requests.{format}", views.create_request, methods=["POST"], name="create_request"),
-    Route("/requests/{id}.{format}", views.one_request, name="request"),
-    Route("/tokens/{token}.{format}", views.token, name="token"),
+    Route("/discovery.{format:word}", views.discovery, name="discovery"),
+    Route("/services.{format:word}", views.service_list, name="services"),
+    Route("/services/{code:code}.{format:word}", views.service_definition, name="service"),
+    Route("/requests.{format:word}", views.request_list, name="requests"),
+    Route("/requests.{format:word}", views.create_request, methods=["POST"], name="create_request"),
+    Route("/requests/{id:code}.{format:word}", views.one_request, name="request"),
+    Route("/tokens/{token:token}.{format:word}", views.token, name="token"),
 ]
 
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]

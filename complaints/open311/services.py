@@ -1,10 +1,16 @@
 """Open311 resources from our records: services and their definitions from the catalogue,
 service requests from feedback. Plain async functions, no ``Request``.
 
-What is public: a service request shows the registration number, status, service, place
-and dates of the feedback, its text with personal identity numbers masked and the latest
-message to the person (masked too). Never contact details; of a secret record only the
-public summary.
+What is public follows the organisation's publication setting (``docs/feedback.md``):
+
+* every request, looked up by its id, shows its number, status, service, unit and dates:
+  what an app that filed it needs to follow it;
+* the request *list* shows only published records: none (``never``), those a handler or a
+  quality manager released (``released``, the default), or all (``at_once``);
+* a published record shows its published text (or, at once, its text with identity numbers
+  masked; of a secret record only the public summary), the public answer its handler
+  wrote, and its place. Never contact details, and never the replies to the person (they
+  were written to them, not to the public).
 """
 
 from __future__ import annotations
@@ -23,8 +29,17 @@ from complaints.handling import SERVICE_CODE as HANDLING_SERVICE
 from complaints.models import Feedback, FeedbackEvent
 from complaints.open311.documents import Open311Error
 from complaints.open311.params import MAX_RESULTS, NewRequest, RequestQuery
-from complaints.services import NewFeedback, register
-from complaints.states import KIND_LABELS, OPEN_STATUSES, Channel, EventKind, Kind, Status
+from complaints.services import NewFeedback, publication_of, register
+from complaints.states import (
+    KIND_LABELS,
+    OPEN_STATUSES,
+    Channel,
+    EventKind,
+    Kind,
+    Publication,
+    Status,
+)
+from servicedialog.bounds import fits
 from servicedialog.i18n import lazy as _
 from servicedialog.i18n import translations
 from servicedialog.models import Organisation, Unit
@@ -49,9 +64,13 @@ async def jurisdiction(jurisdiction_id: str) -> Organisation:
     """The organisation whose slug is ``jurisdiction_id``; without one, the installation's
     only organisation (the argument is required where there are several)."""
     if jurisdiction_id:
-        organisation = await Organisation.get_or_none(slug=jurisdiction_id)
+        organisation = (
+            await Organisation.get_or_none(slug=jurisdiction_id)
+            if fits(Organisation, "slug", jurisdiction_id)
+            else None
+        )
         if organisation is None:
-            raise Open311Error(404, f"jurisdiction_id {jurisdiction_id} was not found")
+            raise Open311Error(404, f"jurisdiction_id {jurisdiction_id[:64]} was not found")
         return organisation
     organisations = await Organisation.all().limit(2)
     if len(organisations) == 1:
@@ -124,9 +143,13 @@ async def service_list(organisation: Organisation, language: str) -> list[dict[s
 
 
 async def _service(organisation: Organisation, code: str) -> Service:
-    service = await Service.get_or_none(organisation_id=organisation.id, code=code)
+    service = (
+        await Service.get_or_none(organisation_id=organisation.id, code=code)
+        if fits(Service, "code", code)
+        else None
+    )
     if service is None:
-        raise Open311Error(404, f"service_code {code} was not found")
+        raise Open311Error(404, f"service_code {code[:32]} was not found")
     return service
 
 
@@ -254,6 +277,8 @@ async def token(organisation: Organisation, value: str) -> dict[str, Any]:
         await Feedback.filter(organisation_id=organisation.id, open311_token=value)
         .first()
         .values_list("number", flat=True)
+        if fits(Feedback, "open311_token", value)
+        else None
     )
     if number is None:
         raise Open311Error(404, f"token {value} was not found")
@@ -272,6 +297,7 @@ class _Context:
     zone: ZoneInfo
     notice: str | None
     units: dict[int, Unit]
+    publication: Publication
 
 
 async def _context(organisation: Organisation, language: str) -> _Context:
@@ -281,17 +307,19 @@ async def _context(organisation: Organisation, language: str) -> _Context:
         zone_of(organisation),
         await service_notice(organisation, language),
         {u.id: u for u in await Unit.filter(organisation_id=organisation.id)},
+        await publication_of(organisation.id),
     )
 
 
-async def _status_notes(ids: list[int]) -> dict[int, str]:
-    """The latest message to the person (a reply or the closing answer) of each record."""
-    events = await FeedbackEvent.filter(
-        feedback_id__in=ids,
-        visible_to_person=True,
-        kind__in=(EventKind.REPLY, EventKind.CLOSED),
-    ).exclude(body="")
-    return {event.feedback_id: event.body for event in events}  # ordered: the latest wins
+def published_description(feedback: Feedback, publication: Publication) -> str | None:
+    """The text of ``feedback`` that is public under ``publication``, or None."""
+    if publication is Publication.NEVER or feedback.anonymised_at is not None:
+        return None
+    if feedback.published_at is not None:
+        return feedback.published_text
+    if publication is Publication.AT_ONCE:
+        return identity.mask(feedback.public_summary if feedback.secret else feedback.text)
+    return None
 
 
 async def _details(ids: list[int]) -> dict[int, dict[str, Any]]:
@@ -302,26 +330,24 @@ async def _details(ids: list[int]) -> dict[int, dict[str, Any]]:
     return {row["feedback_id"]: row["data"] or {} for row in events}
 
 
-def _public(
-    feedback: Feedback, context: _Context, note: str | None, details: dict[str, Any]
-) -> dict[str, Any]:
+def _public(feedback: Feedback, context: _Context, details: dict[str, Any]) -> dict[str, Any]:
     service: Service | None = feedback.service
     unit = context.units.get(feedback.unit_id or 0)
     closed = feedback.status is Status.CLOSED
-    # A secret record shows its public summary and nothing else that was written or sent;
-    # an anonymised one has lost its place along with its personal data.
-    hidden = feedback.secret
-    located = not hidden and feedback.anonymised_at is None
+    description = published_description(feedback, context.publication)
+    # The place is shown with a published text only, and never of a secret record.
+    located = description is not None and not feedback.secret
+    answer = feedback.published_answer if feedback.published_at is not None else ""
     expected = None
     if not closed and feedback.answer_due is not None:
         expected = datetime.combine(feedback.answer_due, time(23, 59, 59), context.zone)
     return {
         "service_request_id": feedback.number,
         "status": "closed" if closed else "open",
-        "status_notes": identity.mask(note) if note and not hidden else None,
+        "status_notes": answer if description is not None and answer else None,
         "service_name": service.name(context.language) if service else None,
         "service_code": service.code if service else None,
-        "description": identity.mask(feedback.public_summary if hidden else feedback.text),
+        "description": description,
         "agency_responsible": (unit or context.organisation).name(context.language),
         "service_notice": context.notice,
         "requested_datetime": w3c(feedback.received_at, context.zone),
@@ -343,21 +369,29 @@ async def _described(
     organisation: Organisation, records: list[Feedback], language: str
 ) -> list[dict[str, Any]]:
     context = await _context(organisation, language)
-    ids = [f.id for f in records]
-    notes, details = await _status_notes(ids), await _details(ids)
-    return [_public(f, context, notes.get(f.id), details.get(f.id, {})) for f in records]
+    details = await _details([f.id for f in records])
+    return [_public(f, context, details.get(f.id, {})) for f in records]
 
 
 async def find_requests(
     organisation: Organisation, query: RequestQuery, language: str
 ) -> list[dict[str, Any]]:
     records = Feedback.filter(organisation_id=organisation.id)
+    publication = await publication_of(organisation.id)
+    if not query.ids:  # the public list: published records only
+        if publication is Publication.NEVER:
+            return []
+        if publication is Publication.RELEASED:
+            records = records.filter(published_at__not_isnull=True)
     if query.ids:
-        records = records.filter(number__in=query.ids)
+        records = records.filter(
+            number__in=[n for n in query.ids if fits(Feedback, "number", n)] or [""]
+        )
     else:
         records = records.filter(received_at__gte=query.start, received_at__lte=query.end)
         if query.service_codes:
-            records = records.filter(service__code__in=query.service_codes)
+            codes = [c for c in query.service_codes if fits(Service, "code", c)]
+            records = records.filter(service__code__in=codes or [""])
         if set(query.statuses) == {"open"}:
             records = records.filter(status__in=OPEN_STATUSES)
         elif set(query.statuses) == {"closed"}:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from servicedialog.bounds import parse_int
 from servicedialog.forms import Form
 from servicedialog.i18n import lazy as _
 from servicedialog.models import Country, OrganisationKind
@@ -54,7 +55,7 @@ def member_input(form: Form, role_values: list[str], unit_ids: set[int]) -> Memb
     if not roles:
         form.error("roles", _("Choose at least one role."))
     raw_unit = form.get("unit")
-    unit_id = int(raw_unit) if raw_unit.isdigit() else None
+    unit_id = parse_int(raw_unit)
     if raw_unit and unit_id not in unit_ids:
         form.error("unit", _("Choose one of the options."))
     display_name = form.get("display_name")

@@ -10,6 +10,7 @@ from tortoise.transactions import in_transaction
 
 from servicedialog.auth import hash_password, verify_password
 from servicedialog.i18n import lazy as _
+from servicedialog.i18n import translations
 from servicedialog.models import Country, Membership, Organisation, OrganisationKind, Unit, User
 from servicedialog.roles import Role
 
@@ -111,11 +112,10 @@ async def set_roles(
 ) -> None:
     """Make ``roles`` exactly the user's roles in ``organisation``, in one transaction."""
     async with in_transaction():
-        await (
-            Membership.filter(user_id=user.id, organisation_id=organisation.id)
-            .exclude(role__in=list(roles))
-            .delete()
-        )
+        memberships = Membership.filter(user_id=user.id, organisation_id=organisation.id)
+        if roles:
+            memberships = memberships.exclude(role__in=list(roles))
+        await memberships.delete()
         for role in roles:
             await grant_role(user, organisation, role, unit)
         await Membership.filter(user_id=user.id, organisation_id=organisation.id).update(
@@ -132,5 +132,37 @@ async def change_password(user: User, current: str, new: str, confirm: str) -> N
     if new != confirm:
         raise DomainError("confirm_password", _("The two new passwords are not the same."))
     user.password_hash = hash_password(new)
-    user.session_epoch += 1
-    await user.save(update_fields=["password_hash", "session_epoch"])
+    await user.save(update_fields=["password_hash"])
+
+
+async def tell_of_membership(
+    user: User, organisation: Organisation, roles: set[Role], base_url: str
+) -> None:
+    """E-mail a person who already had an account that they now have roles in
+    ``organisation`` (in Swedish and English: we do not know which they read)."""
+    from servicedialog.mail import queue_mail
+    from servicedialog.roles import ROLE_LABELS
+
+    parts = []
+    for language in ("sv", "en"):
+        gettext = translations(language).gettext
+        names = ", ".join(gettext(ROLE_LABELS[role]) for role in sorted(roles))
+        parts.append(
+            gettext(
+                "You now have these roles in %(org)s: %(roles)s.\n\n"
+                "Sign in as usual at %(url)s and choose the organisation on your start page. "
+                "If you did not expect this, tell the organisation's administrator."
+            )
+            % {"org": organisation.name(language), "roles": names, "url": f"{base_url}/login"}
+        )
+    subject = translations("sv").gettext("New roles in %(org)s") % {"org": organisation.name_sv}
+    try:
+        await queue_mail(
+            user.email,
+            subject,
+            "\n\n-----\n\n".join(parts),
+            organisation=organisation,
+            reference=f"membership:{user.id}",
+        )
+    except ValueError:  # an address the outbox cannot take: the membership stands
+        return

@@ -15,7 +15,7 @@ from tortoise.queryset import QuerySet
 
 from servicedialog import audit, mail
 from servicedialog.apikeys import create_key
-from servicedialog.auth import current_organisation, requires_role
+from servicedialog.auth import current_organisation, end_other_sessions, requires_role
 from servicedialog.forms import Form, done, invalid, read_form, render
 from servicedialog.i18n import lazy as _
 from servicedialog.models import (
@@ -175,6 +175,9 @@ async def _read_member_form(
 
 @admin_only
 async def user_new(request: Request) -> Response:
+    """Give a person roles in this organisation: a new account, or, for an e-mail address
+    that already has one, a membership only (the account itself, its name, password and
+    other memberships, is not touched, and the person is told by e-mail)."""
     org = current_organisation(request)
     unit_choices = await _unit_choices(org)
     context: dict[str, Any] = {"units": unit_choices, "selected_roles": set()}
@@ -187,6 +190,12 @@ async def user_new(request: Request) -> Response:
         form.values.pop("password", None)
         return invalid(request, "orgs/user_new.html", form, **context)
     existing = await User.get_or_none(email=email)
+    if existing is not None and await Membership.exists(
+        user_id=existing.id, organisation_id=org.id
+    ):
+        form.error("email", _("This person is already a member: change their roles on their page."))
+        form.values.pop("password", None)
+        return invalid(request, "orgs/user_new.html", form, **context)
     try:
         user = existing or await services.create_user(email, password, member.display_name)
     except services.DomainError as error:
@@ -194,6 +203,10 @@ async def user_new(request: Request) -> Response:
         form.values.pop("password", None)
         return invalid(request, "orgs/user_new.html", form, **context)
     await services.set_roles(user, org, member.roles, unit)
+    if existing is not None:
+        await services.tell_of_membership(
+            user, org, member.roles, request.app.state.settings.base_url
+        )
     await audit.record(
         "user.roles_set",
         request=request,
@@ -211,17 +224,32 @@ async def user_new(request: Request) -> Response:
     )
 
 
-@admin_only
-async def user_edit(request: Request) -> Response:
+async def _member_of_org(request: Request) -> tuple[User, list[Membership]]:
     org = current_organisation(request)
     user = await User.get_or_none(id=request.path_params["id"])
     memberships = await Membership.filter(user_id=user.id, organisation_id=org.id) if user else []
     if user is None or not memberships:
         raise HTTPException(404)
+    return user, list(memberships)
+
+
+@admin_only
+async def user_edit(request: Request) -> Response:
+    """An administrator sets a member's roles and unit in this organisation. The account
+    (name, whether it is active) belongs to the person and to the installation's
+    administrators: only an installation administrator changes it here."""
+    org = current_organisation(request)
+    user, memberships = await _member_of_org(request)
     unit_choices = await _unit_choices(org)
     current_roles = {m.role for m in memberships}
     unit_id = memberships[0].unit_id
-    context: dict[str, Any] = {"user": user, "units": unit_choices, "selected_roles": current_roles}
+    may_edit_account = bool(request.state.user.is_superuser)
+    context: dict[str, Any] = {
+        "user": user,
+        "units": unit_choices,
+        "selected_roles": current_roles,
+        "may_edit_account": may_edit_account,
+    }
     if request.method == "GET":
         form = Form({"display_name": user.display_name, "unit": str(unit_id or "")})
         return render(request, "orgs/user_edit.html", {"form": form, **context})
@@ -231,18 +259,43 @@ async def user_edit(request: Request) -> Response:
     if not form.ok:
         return invalid(request, "orgs/user_edit.html", form, **context)
     await services.set_roles(user, org, member.roles, unit)
-    user.display_name = member.display_name
-    user.is_active = form.get("is_active") == "on" or user.id == request.state.user.id
-    await user.save(update_fields=["display_name", "is_active"])
+    if may_edit_account:
+        user.display_name = member.display_name
+        user.is_active = form.get("is_active") == "on" or user.id == request.state.user.id
+        await user.save(update_fields=["display_name", "is_active"])
+        if not user.is_active:
+            await end_other_sessions(user, keep=None)
+    account = {"active": user.is_active, "name": user.display_name} if may_edit_account else {}
     await audit.record(
         "user.updated",
         request=request,
         target=user,
         organisation=org,
         roles=sorted(member.roles),
-        active=user.is_active,
+        account=account,
     )
     return done(request, request.app.url_path_for("admin:users"), _("The user is saved."))
+
+
+@admin_only
+async def user_remove(request: Request) -> Response:
+    """End a person's membership of this organisation (every role in it). Their account
+    and their roles elsewhere stay."""
+    org = current_organisation(request)
+    user, _memberships = await _member_of_org(request)
+    if user.id == request.state.user.id:
+        flash(request, _("You cannot remove yourself from the organisation."), "error")
+        return RedirectResponse(
+            request.app.url_path_for("admin:user_edit", id=user.id), status_code=303
+        )
+    await services.set_roles(user, org, set())
+    await audit.record("user.removed", request=request, target=user, organisation=org)
+    return done(
+        request,
+        request.app.url_path_for("admin:users"),
+        _("%(email)s is no longer a member of the organisation."),
+        email=user.email,
+    )
 
 
 @admin_only
@@ -283,12 +336,16 @@ async def api_key_revoke(request: Request) -> Response:
 @admin_only
 async def audit_log(request: Request) -> Response:
     org = current_organisation(request)
-    members = Membership.filter(organisation_id=org.id).values_list("user_id", flat=True)
-    # Events about the organisation, and sign-ins and the like by its members.
-    query = AuditEvent.filter(
-        Q(organisation_id=org.id) | Q(organisation_id=None, actor_id__in=await members)
-    )
-    action = request.query_params.get("action", "")
+    # The organisation's own events. Events of no organisation (sign-ins, installation
+    # changes) concern a person or the whole installation: installation administrators
+    # see them; an organisation's administrators do not (a sign-in of a person who also
+    # works elsewhere is not theirs to follow). People see their own sign-ins on their
+    # account page.
+    if request.state.user.is_superuser:
+        query = AuditEvent.filter(Q(organisation_id=org.id) | Q(organisation_id=None))
+    else:
+        query = AuditEvent.filter(organisation_id=org.id)
+    action = request.query_params.get("action", "")[:64]
     if action:
         query = query.filter(action=action)
     page = await paginate(query.order_by("-id"), request)

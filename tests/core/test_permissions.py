@@ -10,7 +10,7 @@ from starlette.routing import Mount, Route
 from servicedialog.app import create_app
 from servicedialog.roles import Role
 from servicedialog.settings import Settings
-from tests.conftest import FEATURES, create_member, create_org, post_form, run
+from tests.conftest import FEATURES, create_member, create_org, login, post_form, run
 
 
 def walk(routes, prefix=""):
@@ -31,8 +31,12 @@ ROUTES = list(
 PROTECTED = [(path, route) for path, route in ROUTES if hasattr(route.endpoint, "required_roles")]
 
 
+SAMPLES = {"id": "1", "slug": "exempelkommun", "code": "BYGG", "token": "abc", "word": "json"}
+
+
 def concrete(path: str) -> str:
-    return re.sub(r"\{[^}]+\}", "1", path)
+    """The path with a value of the right shape for each parameter."""
+    return re.sub(r"\{[^}:]+:([a-z]+)\}", lambda m: SAMPLES[m.group(1)], path)
 
 
 def test_every_route_is_declared_public_or_protected():
@@ -91,9 +95,7 @@ CASES = [
 def test_wrong_role_is_refused(client, path, route, role):
     org = run(client, create_org)
     run(client, create_member, "someone@example.se", org, role)
-    post_form(
-        client, "/login", {"email": "someone@example.se", "password": "correct horse battery"}
-    )
+    login(client, "someone@example.se")
     for method in sorted(route.methods - {"HEAD"}):
         if method == "GET":
             response = client.get(concrete(path))

@@ -8,6 +8,14 @@
     var block = document.getElementById("searchable-select-texts");
     return block ? JSON.parse(block.textContent) : {};
   }
+  // accessible-autocomplete puts each suggestion into the page as HTML: service names are
+  // typed by staff and API clients, so they go in as text, with every markup character
+  // escaped.
+  function escapeHtml(text) {
+    return String(text == null ? "" : text).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
   function fill(template, values) {
     return template.replace(/%\((\w+)\)s/g, function (_m, key) { return String(values[key]); });
   }
@@ -25,8 +33,12 @@
         // unlabelled input that axe flags); arrow down picks the first match.
         autoselect: false,
         dropdownArrow: function () { return ""; },
+        templates: {
+          inputValue: function (value) { return value == null ? "" : String(value); },
+          suggestion: escapeHtml,
+        },
         defaultValue: select.value ? undefined : "",
-        tNoResults: function () { return t.noResults; },
+        tNoResults: function () { return escapeHtml(t.noResults); },
         tStatusQueryTooShort: function (n) { return fill(t.tooShort, { n: n }); },
         tStatusNoResults: function () { return t.noResults; },
         tStatusSelectedOption: function (option, count, index) {
