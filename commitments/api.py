@@ -26,9 +26,12 @@ def _bad(detail: str) -> Response:
 
 
 async def _json_body(request: Request) -> Any:
+    body = await request.body()
+    if b"\\u0000" in body.lower():  # a NUL character: no text needs one, PostgreSQL refuses it
+        return None
     try:
-        return json.loads(await request.body())
-    except (json.JSONDecodeError, UnicodeDecodeError):
+        return json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):  # nested too deep too
         return None
 
 

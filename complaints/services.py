@@ -535,12 +535,13 @@ MAX_PUBLISHED = 2000
 
 
 async def publish(feedback: Feedback, by: User, text: str, answer: str) -> None:
-    """Release the record for the public list: ``text`` (for a secret record, its public
-    summary whatever is given) and an optional public ``answer``, both with personal
-    identity numbers masked."""
+    """Release the record for the public list: ``text`` and an optional public ``answer``,
+    both with personal identity numbers masked (of a secret record: its public summary
+    and nothing else, whatever is given)."""
     if feedback.anonymised_at is not None:
         raise HandlingError("published_text", _("An anonymised record cannot be published."))
     public_text = feedback.public_summary if feedback.secret else text
+    answer = "" if feedback.secret else answer
     if not public_text:
         raise HandlingError("published_text", _("Write the text to publish."))
     if len(public_text) > MAX_PUBLISHED or len(answer) > MAX_PUBLISHED:

@@ -16,7 +16,7 @@ from typing import Any
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from tortoise.exceptions import BaseORMException
+from tortoise.exceptions import BaseORMException, ValidationError
 
 from servicedialog.middleware import add_security_headers
 
@@ -111,6 +111,13 @@ async def database_error(request: Request, exc: Exception) -> Response:
     return unavailable_response(request, reason)
 
 
+async def invalid_value(request: Request, exc: Exception) -> Response:
+    """A value the model refused (too long for its column, out of range) that a form did
+    not check first: a bug to fix in that form, but the person gets a 400, not a 500."""
+    logger.warning("unchecked input refused by the model: %s (%s)", exc, request.url.path)
+    return error_response(request, 400, "a value is too long or out of range")
+
+
 async def server_error(request: Request, exc: Exception) -> Response:
     reason = unavailable_reason(exc)
     if reason is not None:
@@ -126,6 +133,7 @@ async def server_error(request: Request, exc: Exception) -> Response:
 
 EXCEPTION_HANDLERS = {
     HTTPException: http_exception,
+    ValidationError: invalid_value,
     BaseORMException: database_error,
     sqlite3.Error: database_error,
     OSError: database_error,

@@ -24,6 +24,12 @@ EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 
 
+def clean(value: str) -> str:
+    """A typed value without surrounding space and without NUL characters, which no text
+    needs and PostgreSQL cannot store."""
+    return value.replace("\x00", "").strip()
+
+
 @dataclass
 class Form:
     """Raw values as typed (kept for re-display) and the errors found in them."""
@@ -33,7 +39,7 @@ class Form:
 
     @classmethod
     def from_formdata(cls, data: FormData) -> Form:
-        return cls({k: v.strip() for k, v in data.items() if isinstance(v, str)})
+        return cls({k: clean(v) for k, v in data.items() if isinstance(v, str)})
 
     def get(self, name: str) -> str:
         return self.values.get(name, "")
@@ -52,16 +58,20 @@ class Form:
             self.errors.setdefault(name, _("Enter an e-mail address like name@example.se."))
         return value
 
-    def slug(self, name: str) -> str:
-        value = self.require(name, 64)
+    def slug(self, name: str, max_length: int = 63) -> str:
+        value = self.require(name, max_length)
         if value and not SLUG_RE.match(value):
             self.errors.setdefault(name, _("Use 2–63 lower-case letters a–z, digits and hyphens."))
         return value
 
     def choice(self, name: str, choices: tuple[str, ...] | frozenset[str]) -> str:
-        value = self.require(name)
-        if value and value not in choices:
+        """One of ``choices``, or "" (with an error) for anything else."""
+        value = self.get(name)
+        if not value:
+            self.errors.setdefault(name, _("This field is required."))
+        elif value not in choices:
             self.errors.setdefault(name, _("Choose one of the options."))
+            return ""
         return value
 
     def integer(self, name: str, low: int = 0, high: int = MAX_INT) -> int | None:
@@ -112,7 +122,7 @@ async def read_form(request: Request) -> Form:
         if len(body) > MAX_URLENCODED_BYTES:
             raise HTTPException(413)
         pairs = parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
-        form = Form({key: value.strip() for key, value in pairs})  # the last one wins
+        form = Form({key: clean(value) for key, value in pairs})  # the last one wins
     else:
         # The context manager closes any uploaded files the form did not ask for.
         async with request.form() as data:

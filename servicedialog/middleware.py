@@ -41,6 +41,10 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        if b"%00" in scope.get("query_string", b""):
+            # A NUL character has no use in a query, and PostgreSQL cannot even compare it:
+            # it is dropped here, once, for every parameter (the path convertors refuse it).
+            scope["query_string"] = scope["query_string"].replace(b"%00", b"")
         nonce = secrets.token_urlsafe(16)
         request_id = _header(scope, b"x-request-id")[:64] or os.urandom(12).hex()
         cookie_header = _header(scope, b"cookie")
@@ -56,10 +60,12 @@ class RequestContextMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                # Raw byte pairs: the headers are the same on every response but two.
-                headers = [
-                    *message.get("headers", []),
-                    *CONSTANT_HEADERS,
+                # Raw byte pairs: the headers are the same on every response but two (a
+                # response may set a stricter one of its own, e.g. Referrer-Policy).
+                headers = list(message.get("headers", []))
+                own = {name.lower() for name, _value in headers}
+                headers += [pair for pair in CONSTANT_HEADERS if pair[0] not in own]
+                headers += [
                     (b"content-security-policy", content_security_policy(nonce).encode()),
                     (b"x-request-id", request_id.encode("latin-1")),
                     (b"content-language", language.encode()),

@@ -47,7 +47,7 @@ class CodeConvertor(_Text):
     registration number such as SYN-2026-000123 (at most 32): no slash and no dot, so that
     Open311's ``{code}.{format}`` splits where it should."""
 
-    regex = "[^/.]{1,32}"
+    regex = "[^/.\x00-\x1f\x7f]{1,32}"
 
 
 class TokenConvertor(_Text):

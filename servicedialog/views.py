@@ -17,7 +17,7 @@ from servicedialog.auth import (
     sign_in,
     sign_out,
 )
-from servicedialog.forms import Form, done, invalid, read_form, render
+from servicedialog.forms import Form, done, invalid, read_form, render, unavailable
 from servicedialog.i18n import LANGUAGE_COOKIE
 from servicedialog.i18n import lazy as _
 from servicedialog.models import AuditEvent
@@ -82,6 +82,8 @@ async def login(request: Request) -> Response:
         user = await authenticate(
             request.app.state.settings, email, password, audit.client_ip(request)
         )
+        if user is not None:
+            await sign_in(request, user)
     except LoginThrottled as throttled:
         await audit.record("login.throttled", request=request, email=email)
         form.error("email", _("Too many failed attempts. Wait a while and try again."))
@@ -90,11 +92,16 @@ async def login(request: Request) -> Response:
         )
         response.status_code = 429
         return response
+    except Exception as error:  # a busy or unreachable database: the form again, 503
+        form.values.pop("password", None)
+        kept = unavailable(request, "core/login.html", form, error, next=next_url)
+        if kept is None:
+            raise
+        return kept
     if user is None:
         await audit.record("login.failed", request=request, email=email)
         form.error("password", _("The e-mail address or the password is not correct."))
         return invalid(request, "core/login.html", form, next=next_url)
-    await sign_in(request, user)
     await audit.record("login", request=request, actor=user, target=user)
     return done(request, next_url, _("You are signed in."))
 

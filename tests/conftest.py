@@ -259,3 +259,55 @@ def mail_settings(settings: Settings, smtp_server: SMTPRecorder) -> Settings:
         smtp_timeout=5,
         mail_from="Servicedialog <noreply@exempelkommun.se>",
     )
+
+
+@pytest.fixture
+def live_server(settings: Settings) -> Iterator[Callable[..., str]]:
+    """start(workers=2, **env) runs `servicedialog serve` on the test's database and gives
+    its base URL; every server started is stopped at the end of the test."""
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    started: list[subprocess.Popen[bytes]] = []
+
+    def start(workers: int = 2, **extra_env: str) -> str:
+        port = free_port()
+        env = {
+            **os.environ,
+            "VAR_DIR": str(settings.var_dir),
+            "DATABASE_URL": settings.database_url,
+            "SECRET_KEY": settings.secret_key,
+            "BASE_URL": f"http://127.0.0.1:{port}",
+            "ENVIRONMENT": "test",
+            "LOG_LEVEL": "WARNING",
+            **extra_env,
+        }
+        command = [sys.executable, "-m", "servicedialog", "serve", "--no-migrate"]
+        process = subprocess.Popen(
+            [*command, "--port", str(port), "--workers", str(workers)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        started.append(process)
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, "the server exited"
+            try:
+                with urllib.request.urlopen(f"{url}/healthz", timeout=1):
+                    return url
+            except OSError:
+                assert time.monotonic() < deadline, "the server did not answer"
+                time.sleep(0.1)
+
+    yield start
+    for process in started:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -25,7 +25,7 @@ def optional(params: Mapping[str, object], name: str) -> str:
     parameter should be treated as equivalent to a non-declared parameter"); a file where
     text belongs, too."""
     value = params.get(name)
-    return value.strip() if isinstance(value, str) else ""
+    return value.replace("\x00", "").strip() if isinstance(value, str) else ""
 
 
 def comma_list(raw: str) -> tuple[str, ...]:

@@ -24,6 +24,7 @@ from complaints.open311.documents import (
 )
 from servicedialog.apikeys import api_key_guard, bearer_key
 from servicedialog.auth import Endpoint, public
+from servicedialog.errors import RETRY_AFTER_SECONDS, log_unavailable, unavailable_reason
 from servicedialog.models import Organisation
 
 Handler = Callable[[Request], Awaitable[Document]]
@@ -46,6 +47,14 @@ def open311(handler: Handler) -> Endpoint:
             document = await handler(request)
         except Open311Error as problem:
             return response(problem.document(), format)
+        except Exception as problem:
+            reason = unavailable_reason(problem)
+            if reason is None:
+                raise
+            log_unavailable(request, reason)
+            busy = error(503, format, "the service is busy: send the request again in a minute")
+            busy.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            return busy
         return response(document, format)
 
     return endpoint

@@ -39,7 +39,9 @@ class UnitInput:
 
 def unit_input(form: Form) -> UnitInput:
     return UnitInput(
-        code=form.slug("code"), name_sv=form.require("name_sv"), name_en=form.require("name_en")
+        code=form.slug("code", max_length=32),
+        name_sv=form.require("name_sv"),
+        name_en=form.require("name_en"),
     )
 
 

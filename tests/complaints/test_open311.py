@@ -80,6 +80,19 @@ def api_key(client, city):
     return key
 
 
+def publish_at_once(client, org):
+    """The organisation publishes every feedback text at once (FixMyStreet's way)."""
+    from complaints.models import FeedbackSettings
+    from complaints.states import Publication
+
+    run(
+        client,
+        FeedbackSettings.update_or_create,
+        {"publication": Publication.AT_ONCE},
+        organisation_id=org.id,
+    )
+
+
 def feedback(client, org, **kw):
     async def make():
         from commitments.models import Service
@@ -408,73 +421,119 @@ def test_token_gives_the_service_request_id(client, city, api_key, fmt):
 # --- GET requests ----------------------------------------------------------------------------
 
 
-def test_requests_show_public_fields_only(client, city, api_key):
+PUBLIC_FIELDS = {
+    "service_request_id",
+    "status",
+    "status_notes",
+    "service_name",
+    "service_code",
+    "description",
+    "agency_responsible",
+    "service_notice",
+    "requested_datetime",
+    "updated_datetime",
+    "expected_datetime",
+    "address",
+    "address_id",
+    "zipcode",
+    "lat",
+    "long",
+    "media_url",
+}
+
+
+def test_a_new_request_is_not_published_until_it_is_released(client, city, api_key):
     text = f"Hålet är farligt. Mitt personnummer är {PNR}."
     number = post(client, valid_request(api_key, description=text)).json()[0]["service_request_id"]
-    response = client.get(f"{V2}/requests.json", headers={"Accept-Language": "en"})
+    # The public list: nothing yet. By its id: the status, the service and the dates only.
+    assert client.get(f"{V2}/requests.json").json() == []
+    response = client.get(f"{V2}/requests/{number}.json", headers={"Accept-Language": "en"})
     assert response.status_code == 200 and response.headers["content-type"] == JSON_TYPE
     (item,) = response.json()
-    assert item["service_request_id"] == number
-    assert item["status"] == "open" and item["status_notes"] is None
+    assert set(item) == PUBLIC_FIELDS
+    assert item["service_request_id"] == number and item["status"] == "open"
     assert item["service_code"] == "GATA" and item["service_name"] == "Streets and roads"
-    assert item["description"] == "Hålet är farligt. Mitt personnummer är [personnummer]."
     assert item["agency_responsible"] == "Street office"
     assert item["service_notice"] == ANSWER_PROMISE_EN
-    assert item["address"] == "Drottninggatan 1, Stockholm" and item["address_id"] is None
-    assert (item["lat"], item["long"], item["zipcode"]) == (59.3293, 18.0686, None)
-    assert item["media_url"] == "https://example.se/bild.jpg"
+    assert item["description"] is None and item["status_notes"] is None
+    assert (item["address"], item["lat"], item["long"], item["media_url"]) == (None,) * 4
     requested = datetime.fromisoformat(item["requested_datetime"])
     assert requested.utcoffset() in (timedelta(hours=1), timedelta(hours=2))  # Stockholm
     assert abs(requested - datetime.now(UTC)) < timedelta(minutes=5)
     assert item["updated_datetime"] and item["expected_datetime"].endswith(
         ("T23:59:59+01:00", "T23:59:59+02:00")
     )
-    assert set(item) == {
-        "service_request_id",
-        "status",
-        "status_notes",
-        "service_name",
-        "service_code",
-        "description",
-        "agency_responsible",
-        "service_notice",
-        "requested_datetime",
-        "updated_datetime",
-        "expected_datetime",
-        "address",
-        "address_id",
-        "zipcode",
-        "lat",
-        "long",
-        "media_url",
-    }
-    for private in ("anna", "Andersson", "070-123", PNR):
+    for private in ("farligt", "anna", "Andersson", "070-123", "Drottninggatan", PNR):
         assert private not in response.text
 
 
-def test_status_notes_are_the_latest_message_to_the_person_masked(client, city):
+def test_a_released_request_shows_its_public_text_place_and_answer(client, city, api_key):
+    number = post(client, valid_request(api_key)).json()[0]["service_request_id"]
+    record = run(client, Feedback.get, number=number)
+    handler = run(client, create_member, "handlaggare@example.se", city, Role.HANDLER)
+    run(client, services.reply, record, handler, "Hej Anna! Vi lagar det i morgon.")
+    run(client, services.publish, record, handler, f"Hål i gatan ({PNR}).", "Hålet är lagat.")
+    (item,) = client.get(f"{V2}/requests.json").json()
+    assert item["service_request_id"] == number
+    assert item["description"] == "Hål i gatan ([personnummer])."
+    assert item["status_notes"] == "Hålet är lagat."
+    assert item["address"] == "Drottninggatan 1, Stockholm" and item["address_id"] is None
+    assert (item["lat"], item["long"], item["zipcode"]) == (59.3293, 18.0686, None)
+    assert item["media_url"] == "https://example.se/bild.jpg"
+    text = client.get(f"{V2}/requests.xml").text
+    for private in ("Hej Anna", "anna@", "Andersson", "070-123", PNR):
+        assert private not in text, private
+    run(client, services.unpublish, record, handler)
+    assert client.get(f"{V2}/requests.json").json() == []
+
+
+def test_replies_to_the_person_are_never_status_notes(client, city):
+    publish_at_once(client, city)
     record = feedback(client, city)
     handler = run(client, create_member, "handlaggare@example.se", city, Role.HANDLER)
     run(client, services.add_note, record, handler, "Internt: ring entreprenören.")
-    run(client, services.reply, record, handler, f"Vi tittar på det. Ert nummer {PNR}.")
+    run(client, services.reply, record, handler, f"Hej Karin! Ert nummer {PNR}.")
     (item,) = client.get(f"{V2}/requests.json").json()
-    assert item["status"] == "open"
-    assert item["status_notes"] == "Vi tittar på det. Ert nummer [personnummer]."
-    closing = Closing(answer="Hålet är lagat.", outcome=Outcome.UPHELD)
+    assert item["status"] == "open" and item["status_notes"] is None
+    assert item["description"] == "Ett stort hål i vägen."
+    closing = Closing(answer="Hej Karin, hålet är lagat.", outcome=Outcome.UPHELD)
     run(client, services.close, record, handler, closing)
     root = xml(client.get(f"{V2}/requests/{record.number}.xml"))
     item = root.find("request")
     assert item.findtext("status") == "closed"
-    assert item.findtext("status_notes") == "Hålet är lagat."
+    assert item.findtext("status_notes") == ""
     assert item.findtext("expected_datetime") == ""
     closed = run(client, Feedback.get, id=record.id).closed_at
     assert datetime.fromisoformat(item.findtext("updated_datetime")) == closed.replace(
         microsecond=0
     )
-    assert "Internt" not in client.get(f"{V2}/requests.xml").text
+    listing = client.get(f"{V2}/requests.xml").text
+    assert "Internt" not in listing and "Karin" not in listing
+
+
+@pytest.mark.parametrize("publication", ["never", "released"])
+def test_the_public_list_follows_the_organisations_setting(client, city, publication):
+    from complaints.models import FeedbackSettings
+
+    run(
+        client,
+        FeedbackSettings.update_or_create,
+        {"publication": publication},
+        organisation_id=city.id,
+    )
+    record = feedback(client, city, text=f"Text med {PNR}")
+    handler = run(client, create_member, "handlaggare@example.se", city, Role.HANDLER)
+    run(client, services.publish, record, handler, "Hål i vägen", "")
+    listed = client.get(f"{V2}/requests.json").json()
+    one = client.get(f"{V2}/requests/{record.number}.json").json()[0]
+    if publication == "never":
+        assert listed == [] and one["description"] is None
+    else:
+        assert [r["description"] for r in listed] == ["Hål i vägen"]
 
 
 def test_a_secret_record_shows_only_its_public_summary(client, city):
+    publish_at_once(client, city)
     record = feedback(
         client,
         city,
@@ -486,14 +545,16 @@ def test_a_secret_record_shows_only_its_public_summary(client, city):
     handler = run(client, create_member, "handlaggare@example.se", city, Role.HANDLER)
     run(client, services.reply, record, handler, "Vi har pratat med rektorn om er son.")
     run(client, services.set_secrecy, record, handler, True, "Synpunkt om en skola.")
+    run(client, services.publish, record, handler, "Om en son på skolan", "Rektorn talar med er")
     for fmt in ("json", "xml"):
-        response = client.get(f"{V2}/requests/{record.number}.{fmt}")
-        assert response.status_code == 200
-        assert "Synpunkt om en skola." in response.text
-        for private in ("son", "Skolvägen", "rektorn", "59.0", PNR):
-            assert private not in response.text, private
+        for url in (f"{V2}/requests/{record.number}.{fmt}", f"{V2}/requests.{fmt}"):
+            response = client.get(url)
+            assert response.status_code == 200
+            assert "Synpunkt om en skola." in response.text
+            for private in ("son", "Skolvägen", "rektorn", "Rektorn", "59.0", PNR):
+                assert private not in response.text, private
     (item,) = client.get(f"{V2}/requests/{record.number}.json").json()
-    assert item["address"] is None and item["lat"] is None and item["status_notes"] is None
+    assert item["address"] is None and item["lat"] is None
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])
@@ -514,6 +575,7 @@ def numbers(response):
 
 
 def test_request_filters(client, city):
+    publish_at_once(client, city)
     now = datetime.now(UTC)
     old = feedback(client, city, received_at=now - timedelta(days=120))
     street = feedback(client, city, received_at=now - timedelta(days=10))
@@ -582,6 +644,7 @@ def test_request_filter_errors_are_400(client, city, params, words, fmt):
 def test_at_most_the_limit_of_requests_newest_first(client, city, monkeypatch):
     from complaints.open311 import services as open311_services
 
+    publish_at_once(client, city)
     now = datetime.now(UTC)
     made = [feedback(client, city, received_at=now - timedelta(days=d)) for d in (3, 1, 2)]
     monkeypatch.setattr(open311_services, "MAX_RESULTS", 2)
@@ -627,6 +690,8 @@ def test_jurisdiction_rules(client, city, resource, fmt):
 
 def test_requests_are_kept_apart_per_jurisdiction(client, city, api_key):
     other = run(client, create_org, "grannkommun")
+    publish_at_once(client, city)
+    publish_at_once(client, other)
     mine = feedback(client, city)
     theirs = feedback(client, other, service_code=None)
     assert mine.number == theirs.number  # each organisation has its own series
@@ -712,6 +777,7 @@ def server(settings, client) -> Iterator[str]:
 def test_the_georeport_client_files_and_follows_feedback(client, city, api_key, server):
     root = f"{server}/open311/v2"
     run(client, create_org, "grannkommun")  # so jurisdiction_id is needed
+    publish_at_once(client, city)
     # Filing: the client is read-only, so the POST is the specification's form, sent with
     # requests like any app would.
     filed = requests.post(

@@ -97,9 +97,7 @@ def test_multipart_form_needs_the_token_before_any_file(client, member):
     assert refused.status_code == 403
 
 
-def test_token_in_header_is_accepted_and_an_authorization_header_exempts_nothing(
-    client, member
-):
+def test_token_in_header_is_accepted_and_an_authorization_header_exempts_nothing(client, member):
     from tests.conftest import csrf_token
 
     member(Role.ADMIN)
