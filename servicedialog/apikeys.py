@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from servicedialog.auth import Endpoint
+from servicedialog.errors import unavailable_reason
 from servicedialog.models import ApiKey, Organisation, User
 
 PREFIX = "sd_"
@@ -46,7 +47,11 @@ async def organisation_for_key(key: str) -> Organisation | None:
     )
     if record is None:
         return None
-    await ApiKey.filter(id=record.id).update(last_used_at=datetime.now(UTC))
+    try:  # bookkeeping: a busy database must not refuse the request for it
+        await ApiKey.filter(id=record.id).update(last_used_at=datetime.now(UTC))
+    except Exception as error:
+        if unavailable_reason(error) is None:
+            raise
     return record.organisation
 
 

@@ -185,6 +185,9 @@ def create_app(
     app.state.path_cache = {}
     app.state.cache = TTLCache()
     app.state.features = features
+    app.state.error_responses = [
+        (f.mount + "/", f.error_response) for f in features if f.error_response is not None
+    ]
     app.state.nav = {
         "public": [item for f in features for item in f.public_nav],
         "staff": list(CORE_STAFF_NAV) + [item for f in features for item in f.staff_nav],

@@ -68,12 +68,16 @@ def _wants_json(request: Request) -> bool:
 
 
 def error_response(request: Request, status: int, detail: Any = None) -> Response:
-    """The error page (or the API's JSON error) for ``status``."""
+    """The error page (or the API's JSON error, or a feature's own format) for ``status``."""
+    for prefix, render in getattr(request.app.state, "error_responses", ()):
+        if request.url.path.startswith(prefix):
+            response: Response = render(request, status, str(detail or ""))
+            return response
     if _wants_json(request):
         return JSONResponse({"error": status, "detail": detail}, status_code=status)
     templates = request.app.state.templates
     page = status if status in KNOWN else (500 if status >= 500 else 400)
-    response: Response = templates.TemplateResponse(
+    response = templates.TemplateResponse(
         request, f"errors/{page}.html", {"status": status}, status_code=status
     )
     return response

@@ -57,6 +57,9 @@ class Feature:
     # The routes are a machine API of their own (e.g. Open311) that authenticates with API
     # keys, never with the session cookie: exempt from the CSRF check, like /api/.
     csrf_exempt: bool = False
+    # Error answers under the feature's mount in its own format (a standard's error
+    # document): (request, status, description) -> response. Default: the HTML pages.
+    error_response: Callable[[Any, int, str], Any] | None = None
 
     @property
     def mount(self) -> str:

@@ -3,7 +3,25 @@ routes at /open311/v2/, no models of its own (it files feedback through complain
 
 from __future__ import annotations
 
+from http import HTTPStatus
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from complaints.open311.documents import FALLBACK_FORMAT, error
 from complaints.open311.routes import routes
 from servicedialog.features import Feature
 
-feature = Feature(name="open311", path="open311", routes=routes, csrf_exempt=True)
+def error_response(request: Request, status: int, description: str) -> Response:
+    """Errors the core answers under /open311/ (413, 503, …) in the specification's format."""
+    format = "json" if request.url.path.endswith(".json") else FALLBACK_FORMAT
+    return error(status, format, description or HTTPStatus(status).phrase)
+
+
+feature = Feature(
+    name="open311",
+    path="open311",
+    routes=routes,
+    csrf_exempt=True,
+    error_response=error_response,
+)

@@ -98,10 +98,7 @@ def test_every_feedback_route_answers_each_role_as_the_rule_says(client, world, 
     form = {**FORM, "unit": str(world.bygg.id)}  # moving a record keeps it where it is
     for method, template, expected in TABLE:
         path = _fill(template, world)
-        if method == "GET":
-            response = client.get(path)
-        else:
-            response = post_form(client, path, form)
+        response = client.get(path) if method == "GET" else post_form(client, path, form)
         if not _matches(response.status_code, expected[role]):
             wrong.append((method, path, response.status_code, expected[role]))
     assert wrong == [], "\n".join(map(str, wrong))
