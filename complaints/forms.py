@@ -23,6 +23,7 @@ from servicedialog.i18n import lazy as _
 from servicedialog.models import Organisation
 
 MAX_TEXT = 5000
+MAX_DAYS_BACK = 366  # feedback registered by staff arrived at most a year ago
 HONEYPOT = "website"  # hidden from people; bots fill it in
 
 
@@ -195,6 +196,10 @@ def read_feedback(
         day = form.day("received_on")
         if day is not None and day > date.today():
             form.error("received_on", _("The date cannot be in the future."))
+        elif day is not None and (date.today() - day).days > MAX_DAYS_BACK:
+            # Deadlines count from this day and the number's year is its year: a date
+            # years back is a typing error (the year 1 once gave SYN-1-000001).
+            form.error("received_on", _("The date can be at most a year back."))
         elif day is not None and day < date.today():
             zone = ZoneInfo(
                 "Europe/Helsinki" if organisation.country == "FI" else "Europe/Stockholm"

@@ -12,6 +12,7 @@ from complaints.open311.documents import FALLBACK_FORMAT, error
 from complaints.open311.routes import routes
 from servicedialog.features import Feature
 
+
 def error_response(request: Request, status: int, description: str) -> Response:
     """Errors the core answers under /open311/ (413, 503, …) in the specification's format."""
     format = "json" if request.url.path.endswith(".json") else FALLBACK_FORMAT

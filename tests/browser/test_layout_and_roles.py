@@ -41,6 +41,8 @@ def test_admin_pages_are_accessible_and_work(page, check_a11y):
         ("/admin/audit", "audit"),
         ("/admin/organisations", "organisations"),
         ("/account/password", "password"),
+        ("/account/", "account"),
+        ("/feedback/manage/settings", "feedback-settings"),
         ("/admin/organisation", "organisation-edit"),
         ("/admin/api-keys", "api-keys"),
         ("/admin/outbox", "outbox"),

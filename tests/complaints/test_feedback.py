@@ -464,3 +464,24 @@ def test_handler_marks_a_record_secret_and_keeps_it_longer(client, org, member):
     stored = run(client, Feedback.get, id=feedback.id)
     assert stored.secret and stored.public_summary == "Om hemtjänst"
     assert stored.retention_class == "long"
+
+
+@pytest.mark.parametrize(
+    "day,words",
+    [
+        ("0001-01-01", "Skriv datumet som ÅÅÅÅ-MM-DD"),
+        ("1999-01-01", "högst ett år bakåt"),
+        ("2999-01-01", "Skriv datumet som ÅÅÅÅ-MM-DD"),
+        ("2026-02-30", "Skriv datumet som ÅÅÅÅ-MM-DD"),
+    ],
+)
+def test_a_registration_day_out_of_range_is_a_form_error(client, org, member, day, words):
+    member(Role.CONTACT_CENTRE)
+    response = post_form(
+        client,
+        "/feedback/manage/register",
+        {"channel": "letter", "kind": "question", "text": "Brev", "received_on": day},
+    )
+    assert response.status_code == 400
+    assert words in response.text and "Brev" in response.text
+    assert run(client, Feedback.all().count) == 0

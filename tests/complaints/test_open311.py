@@ -634,6 +634,9 @@ def test_request_filters(client, city):
             {"start_date": "2026-02-01T00:00:00Z", "end_date": "2026-01-01T00:00:00Z"},
             "end_date is before start_date",
         ),
+        ({"start_date": "0001-01-01T00:00:00Z"}, "between 1970 and 2100"),
+        ({"start_date": "0001-01-01"}, "between 1970 and 2100"),
+        ({"end_date": "9999-12-31T23:59:59+14:00"}, "between 1970 and 2100"),
     ],
 )
 @pytest.mark.parametrize("fmt", ["json", "xml"])

@@ -21,30 +21,31 @@ from tests.conftest import run
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
 FORMATS = {"type": "string", "enum": ["json", "xml"]}
 TEXT = {"type": "string"}
+FORMAT = {"name": "format", "in": "path", "required": True, "schema": FORMATS}
 OPEN311: dict[str, Any] = {
     "openapi": "3.0.3",
     "info": {"title": "Open311 GeoReport v2 (as served here)", "version": "2"},
     "paths": {
         "/open311/v2/discovery.{format}": {
-            "get": {"parameters": [{"name": "format", "in": "path", "required": True, "schema": FORMATS}],
+            "get": {"parameters": [FORMAT],
                     "responses": {"200": {"description": "ok"}}}
         },
         "/open311/v2/services.{format}": {
             "get": {"parameters": [
-                {"name": "format", "in": "path", "required": True, "schema": FORMATS},
+                FORMAT,
                 {"name": "jurisdiction_id", "in": "query", "schema": TEXT}],
                 "responses": {"200": {"description": "ok"}}}
         },
         "/open311/v2/services/{code}.{format}": {
             "get": {"parameters": [
                 {"name": "code", "in": "path", "required": True, "schema": TEXT},
-                {"name": "format", "in": "path", "required": True, "schema": FORMATS},
+                FORMAT,
                 {"name": "jurisdiction_id", "in": "query", "schema": TEXT}],
                 "responses": {"200": {"description": "ok"}}}
         },
         "/open311/v2/requests.{format}": {
             "get": {"parameters": [
-                {"name": "format", "in": "path", "required": True, "schema": FORMATS},
+                FORMAT,
                 {"name": "jurisdiction_id", "in": "query", "schema": TEXT},
                 {"name": "service_request_id", "in": "query", "schema": TEXT},
                 {"name": "service_code", "in": "query", "schema": TEXT},
@@ -53,7 +54,7 @@ OPEN311: dict[str, Any] = {
                 {"name": "status", "in": "query", "schema": TEXT}],
                 "responses": {"200": {"description": "ok"}}},
             "post": {
-                "parameters": [{"name": "format", "in": "path", "required": True, "schema": FORMATS}],
+                "parameters": [FORMAT],
                 "requestBody": {"content": {"application/x-www-form-urlencoded": {"schema": {
                     "type": "object",
                     "properties": {
@@ -69,14 +70,14 @@ OPEN311: dict[str, Any] = {
         "/open311/v2/requests/{id}.{format}": {
             "get": {"parameters": [
                 {"name": "id", "in": "path", "required": True, "schema": TEXT},
-                {"name": "format", "in": "path", "required": True, "schema": FORMATS},
+                FORMAT,
                 {"name": "jurisdiction_id", "in": "query", "schema": TEXT}],
                 "responses": {"200": {"description": "ok"}}}
         },
         "/open311/v2/tokens/{token}.{format}": {
             "get": {"parameters": [
                 {"name": "token", "in": "path", "required": True, "schema": TEXT},
-                {"name": "format", "in": "path", "required": True, "schema": FORMATS},
+                FORMAT,
                 {"name": "jurisdiction_id", "in": "query", "schema": TEXT}],
                 "responses": {"200": {"description": "ok"}}}
         },
