@@ -84,13 +84,13 @@ ACTIONS: dict[str, tuple[Any, str]] = {
 def inbox_query(org_id: int, params: Any, access: FeedbackAccess) -> Any:
     """The organisation's records that ``access`` may see, filtered as the inbox's query
     parameters say (unknown or malformed values are ignored)."""
-    query = Feedback.filter(access.visible(), organisation_id=org_id)
+    unit = parse_int(params.get("unit", ""))
+    query = Feedback.filter(access.visible(unit), organisation_id=org_id)
     status = params.get("status", "open")
     if status == "open":
         query = query.filter(status__in=OPEN_STATUSES)
     elif status in tuple(Status):
         query = query.filter(status=status)
-    unit = parse_int(params.get("unit", ""))
     if unit is not None:
         query = query.filter(unit_id=unit)
     if params.get("kind") in tuple(Kind):

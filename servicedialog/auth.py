@@ -89,6 +89,8 @@ class StaffContext:
     roles: frozenset[Role]
     organisations: tuple[Organisation, ...]
     session: StaffSession | None = None
+    # The user's memberships in the current organisation (role and unit of each).
+    memberships: tuple[Membership, ...] = ()
 
 
 ANONYMOUS = StaffContext(None, None, frozenset(), ())
@@ -145,11 +147,10 @@ async def load_staff_context(cookie: dict[str, object], settings: Settings) -> S
         # Prefer an organisation the user has a role in (a superuser sees every one).
         own = sorted((m.organisation for m in memberships), key=lambda o: o.name_sv)
         current_org = own[0] if own else sorted(organisations.values(), key=lambda o: o.name_sv)[0]
-    roles = frozenset(
-        Role(m.role) for m in memberships if current_org and m.organisation_id == current_org.id
-    )
+    here = tuple(m for m in memberships if current_org and m.organisation_id == current_org.id)
+    roles = frozenset(Role(m.role) for m in here)
     ordered = tuple(sorted(organisations.values(), key=lambda o: o.name_sv))
-    return StaffContext(user, current_org, roles, ordered, session)
+    return StaffContext(user, current_org, roles, ordered, session, here)
 
 
 class StaffMiddleware:
@@ -178,6 +179,7 @@ class StaffMiddleware:
                 roles=context.roles,
                 organisations=context.organisations,
                 staff_session=context.session,
+                memberships=context.memberships,
             )
         await self.app(scope, receive, send)
 
