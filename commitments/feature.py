@@ -12,6 +12,12 @@ from servicedialog.i18n import lazy as _
 from servicedialog.roles import Role
 
 
+async def start_panel(request: Any) -> Any:
+    from commitments.start import panel
+
+    return await panel(request)
+
+
 async def seed_demo(org: Any) -> None:
     if org.slug == "exempelkommun":
         from commitments.demo import seed
@@ -37,4 +43,5 @@ feature = Feature(
     migrations="commitments.migrations",
     commands=(catalogue, fulfilment, import_cases_command, packages),
     seed_demo=seed_demo,
+    start_panel=start_panel,
 )

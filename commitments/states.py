@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from servicedialog.i18n import lazy as _
+from servicedialog.i18n import lazy_plural
 
 
 class CommitmentStatus(StrEnum):
@@ -55,6 +56,14 @@ UNIT_LABELS = {
     "calendar_days": _("days"),
     "weeks": _("weeks"),
     "hours": _("hours"),
+}
+
+# "1 vecka", "10 veckor": a number with its unit (templates: amount(n, unit)).
+UNIT_AMOUNTS = {
+    "working_days": lazy_plural("%(num)s working day", "%(num)s working days"),
+    "calendar_days": lazy_plural("%(num)s day", "%(num)s days"),
+    "weeks": lazy_plural("%(num)s week", "%(num)s weeks"),
+    "hours": lazy_plural("%(num)s hour", "%(num)s hours"),
 }
 
 CHANNEL_LABELS = {

@@ -38,6 +38,7 @@ from commitments.states import (
     ESERVICE_LABELS,
     PERIOD_LABELS,
     STATUS_LABELS,
+    UNIT_AMOUNTS,
     UNIT_LABELS,
     CommitmentStatus,
 )
@@ -138,6 +139,7 @@ async def detail(request: Request) -> Response:
             "history": history,
             "period_labels": PERIOD_LABELS,
             "unit_labels": UNIT_LABELS,
+            "unit_amounts": UNIT_AMOUNTS,
         },
     )
 
@@ -207,7 +209,13 @@ async def at_risk(request: Request) -> Response:
     return render(
         request,
         "commitments/at_risk.html",
-        {"org": org, "at_risk": risky, "breached": breached, "days": days},
+        {
+            "org": org,
+            "at_risk": risky,
+            "breached": breached,
+            "days": days,
+            "unit_amounts": UNIT_AMOUNTS,
+        },
     )
 
 
@@ -356,6 +364,7 @@ async def guide(request: Request) -> Response:
             "result": result,
             "unanswered": unanswered,
             "unit_labels": UNIT_LABELS,
+            "unit_amounts": UNIT_AMOUNTS,
         },
     )
 
@@ -525,6 +534,7 @@ async def commitment_detail(request: Request) -> Response:
             "versions": versions,
             "form": form,
             "unit_choices": UNIT_CHOICES,
+            "unit_amounts": UNIT_AMOUNTS,
             "status_labels": STATUS_LABELS,
             "period_labels": PERIOD_LABELS,
             "org": org,

@@ -11,6 +11,12 @@ from servicedialog.features import Feature, NavItem
 from servicedialog.i18n import lazy as _
 
 
+async def start_panel(request: Any) -> Any:
+    from complaints.start import panel
+
+    return await panel(request)
+
+
 async def seed_demo(org: Any) -> None:
     from complaints.demo import seed
 
@@ -30,4 +36,5 @@ feature = Feature(
     migrations="complaints.migrations",
     commands=(feedback_group, retention_command),
     seed_demo=seed_demo,
+    start_panel=start_panel,
 )

@@ -38,17 +38,28 @@ class FormCatalogue:
     def service(self, service_id: int) -> Service | None:
         return next((s for s in self.services if s.id == service_id), None)
 
-    def choices(self, language: str) -> dict[str, Any]:
-        """The service list and the promises grouped by service, for the form template."""
+    def choices(self, language: str, service_id: str = "") -> dict[str, Any]:
+        """The service list and the promises grouped by service, for the form template:
+        of the chosen service only, when one is chosen (without JavaScript the form is
+        sent once to show them; with it, the list follows the service at once)."""
         grouped: dict[int, list[tuple[int, str]]] = {}
         for commitment_id, version in self.promises.items():
             grouped.setdefault(version.commitment.service_id, []).append(
                 (commitment_id, version.promise(language))
             )
+        chosen = parse_int(service_id)
+        shown = [s for s in self.services if s.id in grouped and chosen in (None, s.id)]
+        every = [s for s in self.services if s.id in grouped]
         return {
             "services": [(s.id, s.name(language)) for s in self.services],
-            "promises": [
-                (s.name(language), grouped[s.id]) for s in self.services if s.id in grouped
+            "promises": [(s.id, s.name(language), grouped[s.id]) for s in shown],
+            "all_promises": [
+                {
+                    "service": s.id,
+                    "name": s.name(language),
+                    "promises": [{"id": i, "promise": p} for i, p in grouped[s.id]],
+                }
+                for s in every
             ],
             "kind_labels": KIND_LABELS,
         }
@@ -114,6 +125,23 @@ def _number(form: Form, name: str, low: float, high: float) -> float | None:
     return value
 
 
+MATTER_YEARS_BACK = 10
+
+
+def _matter_started(form: Form) -> date | None:
+    """The optional day the matter began: a date, not in the future, at most ten years back."""
+    day = form.day("started_on")
+    if day is None:
+        return None
+    if day > date.today():
+        form.error("started_on", _("The date cannot be in the future."))
+        return None
+    if (date.today() - day).days > MATTER_YEARS_BACK * 366:
+        form.error("started_on", _("The date can be at most ten years back."))
+        return None
+    return day
+
+
 def read_feedback(
     form: Form,
     organisation: Organisation,
@@ -133,6 +161,8 @@ def read_feedback(
             service = catalogue.service(service_id)
         if service is None:
             form.error("service", _("Choose one of the options."))
+    if form.get("commitment") and kind != Kind.COMPLAINT:
+        form.values.pop("commitment")  # only a complaint names a broken promise
     if form.get("commitment"):
         version = None
         commitment_id = parse_int(form.get("commitment"))
@@ -146,6 +176,7 @@ def read_feedback(
                 service = catalogue.service(commitment.service_id)
             elif commitment.service_id != service.id:
                 form.error("commitment", _("This promise belongs to another service."))
+    started = _matter_started(form) if commitment is not None else None
     anonymous = form.get("anonymous") == "yes"
     email = form.get("contact_email").lower()
     if email and (len(email) > 254 or not EMAIL_RE.match(email)):
@@ -180,6 +211,7 @@ def read_feedback(
         text=text,
         service=service,
         commitment=commitment,
+        matter_started_on=started,
         place=place,
         latitude=latitude,
         longitude=longitude,

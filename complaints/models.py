@@ -54,6 +54,9 @@ class Feedback(Model):
         "commitments.Commitment", related_name="feedback", null=True, on_delete=fields.SET_NULL
     )
     commitment_id: int | None
+    # When the matter the promise is about began (e.g. the day the person applied), if they
+    # said: the promise's deadline for their case counts from it.
+    matter_started_on = fields.DateField(null=True)
     unit: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
         "core.Unit", related_name="feedback", null=True, on_delete=fields.SET_NULL
     )

@@ -19,16 +19,30 @@ logger = logging.getLogger("servicedialog.complaints")
 SIGNATURE = _("Kind regards,\n%(org)s")
 
 
+FOLLOW = _("The page of your feedback, where you can read everything and answer us:\n%(link)s")
+FOLLOW_FIRST = _("(The page of your feedback is at the link in our first e-mail.)")
+
+
 def _message(
-    feedback: Feedback, organisation: Organisation, subject: str, body: str, **values: str
+    feedback: Feedback,
+    organisation: Organisation,
+    subject: str,
+    body: str,
+    page: str | None = None,
+    **values: str,
 ) -> OutboxMessage | None:
     """The e-mail to the person in their language, or None when there is no one to send it
-    to (anonymous, no address, or an address the form accepted but SMTP would not)."""
+    to (anonymous, no address, or an address the form accepted but SMTP would not). Every
+    message but the receipt ends with the link to the person's page (``page``; an empty one:
+    a pointer to the first e-mail, which holds it)."""
     if not feedback.contact_email or feedback.anonymous:
         return None
     gettext = translations(feedback.language).gettext
     values = {"number": feedback.number, "org": organisation.name(feedback.language), **values}
-    text = gettext(body) % values + "\n\n" + gettext(SIGNATURE) % values
+    text = gettext(body) % values
+    if page is not None:
+        text += "\n\n" + (gettext(FOLLOW) % {"link": page} if page else gettext(FOLLOW_FIRST))
+    text += "\n\n" + gettext(SIGNATURE) % values
     try:
         return outbox_message(
             feedback.contact_email,
@@ -44,9 +58,14 @@ def _message(
 
 
 async def _send(
-    feedback: Feedback, organisation: Organisation, subject: str, body: str, **values: str
+    feedback: Feedback,
+    organisation: Organisation,
+    subject: str,
+    body: str,
+    page: str,
+    **values: str,
 ) -> None:
-    message = _message(feedback, organisation, subject, body, **values)
+    message = _message(feedback, organisation, subject, body, page, **values)
     if message is not None:
         await message.save(force_create=True)
 
@@ -72,31 +91,35 @@ def receipt(feedback: Feedback, organisation: Organisation, link: str) -> Outbox
     )
 
 
-async def reply(feedback: Feedback, organisation: Organisation, text: str) -> None:
+async def reply(feedback: Feedback, organisation: Organisation, text: str, link: str = "") -> None:
     await _send(
         feedback,
         organisation,
         _("Answer about your feedback %(number)s"),
-        _("%(text)s\n\n(You can read all our answers with the link in our first e-mail.)"),
+        "%(text)s",
+        link,
         text=text,
     )
 
 
-async def paused(feedback: Feedback, organisation: Organisation, reason: str) -> None:
+async def paused(
+    feedback: Feedback, organisation: Organisation, reason: str, link: str = ""
+) -> None:
     await _send(
         feedback,
         organisation,
         _("We need more information about %(number)s"),
         _(
             "To go on with your feedback %(number)s we need more information from you: "
-            "%(reason)s\n\nAnswer with the link in our first e-mail."
+            "%(reason)s\n\nAnswer us on the page of your feedback."
         ),
+        link,
         reason=reason,
     )
 
 
 async def extended(
-    feedback: Feedback, organisation: Organisation, new_due: date, reason: str
+    feedback: Feedback, organisation: Organisation, new_due: date, reason: str, link: str = ""
 ) -> None:
     await _send(
         feedback,
@@ -106,20 +129,24 @@ async def extended(
             "We need more time to answer your feedback %(number)s. "
             "You will get our answer at the latest %(due)s.\n\nReason: %(reason)s"
         ),
+        link,
         due=_day(feedback, new_due),
         reason=reason,
     )
 
 
-async def closed(feedback: Feedback, organisation: Organisation, answer: str) -> None:
+async def closed(
+    feedback: Feedback, organisation: Organisation, answer: str, link: str = ""
+) -> None:
     await _send(
         feedback,
         organisation,
         _("Our answer to your feedback %(number)s"),
         _(
             "%(answer)s\n\nWe would like to know how satisfied you are with how we handled "
-            "your feedback: you can answer one short question with the link in our first "
-            "e-mail. If you are not satisfied with our answer, you can ask for a review there."
+            "your feedback: you can answer one short question on the page of your feedback. "
+            "If you are not satisfied with our answer, you can ask for a review there."
         ),
+        link,
         answer=answer,
     )

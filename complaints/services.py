@@ -3,7 +3,10 @@ these, and each one writes its change, its history event and its audit entry tog
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
+import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -81,6 +84,7 @@ class NewFeedback:
     text: str
     service: Service | None = None
     commitment: Commitment | None = None
+    matter_started_on: date | None = None
     place: str = ""
     latitude: float | None = None
     longitude: float | None = None
@@ -138,6 +142,7 @@ async def register(organisation: Organisation, new: NewFeedback, base_url: str =
         channel=new.channel,
         service_id=new.service.id if new.service else None,
         commitment_id=new.commitment.id if new.commitment else None,
+        matter_started_on=new.matter_started_on if new.commitment else None,
         unit_id=new.service.unit_id if new.service is not None else None,
         text=new.text,
         masked_text=identity.mask(new.text),
@@ -187,9 +192,35 @@ async def register(organisation: Organisation, new: NewFeedback, base_url: str =
     return Registered(feedback, token)
 
 
-async def by_token(token: str) -> Feedback | None:
+MAIL_TOKEN = re.compile(r"^m([0-9]{1,9})x([A-Za-z0-9_-]{32})$")
+
+
+def _mail_mac(secret: str, feedback_id: int, tracking_hash: str) -> str:
+    key = hashlib.sha256(b"servicedialog-tracking:" + secret.encode("utf-8")).digest()
+    mac = hmac.new(key, f"{feedback_id}:{tracking_hash}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(mac).decode()[:32]
+
+
+def mail_token(secret: str, feedback: Feedback) -> str:
+    """A link token for the e-mails after the receipt. The receipt's own token is never
+    stored (only its hash), so later e-mails carry this one: the record's id and an HMAC,
+    with SECRET_KEY, of the id and the hash of the first token. It opens the same page, and
+    stops working if the record is anonymised or SECRET_KEY changes."""
+    return f"m{feedback.id}x{_mail_mac(secret, feedback.id, feedback.tracking_hash)}"
+
+
+async def by_token(token: str, secret: str = "") -> Feedback | None:
+    """The record a tracking link names: the receipt's random token, or an e-mail's
+    :func:`mail_token` (when ``secret`` is given)."""
     if not token or len(token) > 64:
         return None
+    signed = MAIL_TOKEN.match(token) if secret else None
+    if signed is not None:
+        feedback = await Feedback.get_or_none(id=int(signed.group(1)), anonymised_at=None)
+        if feedback is not None and hmac.compare_digest(
+            _mail_mac(secret, feedback.id, feedback.tracking_hash), signed.group(2)
+        ):
+            return feedback
     return await Feedback.get_or_none(tracking_hash=token_hash(token), anonymised_at=None)
 
 
@@ -270,22 +301,51 @@ async def add_note(feedback: Feedback, by: User, body: str) -> FeedbackEvent:
     return event
 
 
-async def reply(feedback: Feedback, by: User, body: str) -> FeedbackEvent:
-    """A message to the person (tracking page, and e-mail when they gave an address)."""
+async def reply(
+    feedback: Feedback, by: User, body: str, *, as_answer: bool = False, link: str = ""
+) -> FeedbackEvent:
+    """A message to the person (tracking page, and e-mail with ``link`` to it when they gave
+    an address). Replying to a case nobody has makes the one who replies its handler.
+    ``as_answer``: this reply is the answer, so the answer clock stops here (the case stays
+    open for what may follow; closing records the outcome)."""
     _require_open(feedback)
     async with in_transaction():
-        if feedback.acknowledged_at is None:
-            feedback.acknowledged_at = _now()
+        now = _now()
+        feedback.acknowledged_at = feedback.acknowledged_at or now
         if feedback.status is Status.RECEIVED:
             feedback.status = Status.IN_PROGRESS
-        await feedback.save(update_fields=["acknowledged_at", "status", "updated_at"])
-        event = await _event(feedback, EventKind.REPLY, by, body, visible=True)
-        await _audit("replied", feedback, by)
-        await notices.reply(feedback, await _organisation_of(feedback), body)
+        taken = feedback.assigned_to_id is None and not (
+            feedback.stage == 2 and by.id == feedback.stage1_handler_id
+        )
+        if taken:
+            feedback.assigned_to_id = by.id
+        if as_answer and feedback.answered_at is None:
+            feedback.answered_at = now
+        await feedback.save(
+            update_fields=[
+                "acknowledged_at",
+                "status",
+                "assigned_to_id",
+                "answered_at",
+                "updated_at",
+            ]
+        )
+        if taken:
+            await _event(feedback, EventKind.ASSIGNED, by, handler=by.id)
+        event = await _event(
+            feedback,
+            EventKind.REPLY,
+            by,
+            body,
+            visible=True,
+            **({"answer": True} if as_answer else {}),
+        )
+        await _audit("replied", feedback, by, answer=as_answer)
+        await notices.reply(feedback, await _organisation_of(feedback), body, link)
     return event
 
 
-async def pause(feedback: Feedback, by: User, reason: str, today: date) -> None:
+async def pause(feedback: Feedback, by: User, reason: str, today: date, *, link: str = "") -> None:
     """Wait for the person (e.g. for more information); the answer clock stops."""
     _require_open(feedback)
     if feedback.status is Status.WAITING:
@@ -299,7 +359,7 @@ async def pause(feedback: Feedback, by: User, reason: str, today: date) -> None:
         await feedback.save(update_fields=["status", "paused_since", "pause_reason", "updated_at"])
         await _event(feedback, EventKind.PAUSED, by, reason, visible=True)
         await _audit("paused", feedback, by, reason=reason)
-        await notices.paused(feedback, await _organisation_of(feedback), reason)
+        await notices.paused(feedback, await _organisation_of(feedback), reason, link)
 
 
 async def resume(feedback: Feedback, by: User | None, today: date) -> None:
@@ -342,7 +402,9 @@ def answer_due(feedback: Feedback, terms: HandlingTerms) -> date:
     return terms.due(terms.answer, start_day, pauses)
 
 
-async def extend(feedback: Feedback, by: User, reason: str, new_due: date | None) -> None:
+async def extend(
+    feedback: Feedback, by: User, reason: str, new_due: date | None, *, link: str = ""
+) -> None:
     """A later answer date, with a reason that the person is told; capped at one more
     answer period."""
     _require_open(feedback)
@@ -373,7 +435,7 @@ async def extend(feedback: Feedback, by: User, reason: str, new_due: date | None
             new=new_due.isoformat(),
         )
         await _audit("extended", feedback, by, old=old.isoformat(), new=new_due.isoformat())
-        await notices.extended(feedback, organisation, new_due, reason)
+        await notices.extended(feedback, organisation, new_due, reason, link)
 
 
 @dataclass
@@ -386,7 +448,7 @@ class Closing:
     improvement_ref: str = ""
 
 
-async def close(feedback: Feedback, by: User, closing: Closing) -> None:
+async def close(feedback: Feedback, by: User, closing: Closing, *, link: str = "") -> None:
     """Answer and close the current stage, recording what we learnt from it."""
     _require_open(feedback)
     if feedback.kind is Kind.COMPLAINT and closing.outcome is None:
@@ -400,7 +462,7 @@ async def close(feedback: Feedback, by: User, closing: Closing) -> None:
             _end_pause(feedback, terms.local_day(now))
         feedback.status = Status.CLOSED
         feedback.closed_at = now
-        feedback.answered_at = now
+        feedback.answered_at = feedback.answered_at or now  # a reply may have answered it
         feedback.acknowledged_at = feedback.acknowledged_at or now
         feedback.outcome = closing.outcome
         feedback.remedy = closing.remedy
@@ -419,7 +481,7 @@ async def close(feedback: Feedback, by: User, closing: Closing) -> None:
         )
         await _audit("closed", feedback, by, stage=feedback.stage)
         if closing.answer:
-            await notices.closed(feedback, await _organisation_of(feedback), closing.answer)
+            await notices.closed(feedback, await _organisation_of(feedback), closing.answer, link)
 
 
 def review_possible(feedback: Feedback, now: datetime | None = None) -> bool:
@@ -441,6 +503,7 @@ async def request_review(feedback: Feedback, reason: str) -> None:
         feedback.status = Status.REVIEW
         feedback.stage1_handler_id = feedback.assigned_to_id
         feedback.assigned_to_id = None
+        feedback.answered_at = None  # the review is answered anew
         feedback.answer_due = answer_due(feedback, terms)
         feedback.extended = False
         await feedback.save()

@@ -11,7 +11,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
-from commitments.models import Service
+from commitments.models import CommitmentVersion, Service
 from complaints import attachments, identity, services
 from complaints.forms import form_catalogue, publication, publication_changed, read_feedback
 from complaints.models import Attachment, Feedback, FeedbackEvent, FeedbackSettings, ReplyTemplate
@@ -29,6 +29,7 @@ from complaints.permissions import (
     load_access,
     visible_feedback,
 )
+from complaints.promises import deadlines, named_promise, promise_texts
 from complaints.services import Closing, HandlingError
 from complaints.states import (
     CHANNEL_LABELS,
@@ -93,18 +94,26 @@ def inbox_query(org_id: int, params: Any, access: FeedbackAccess) -> Any:
         query = query.filter(status=status)
     if unit is not None:
         query = query.filter(unit_id=unit)
+    elif params.get("unit") == "none":  # not routed yet
+        query = query.filter(unit_id=None)
     if params.get("kind") in tuple(Kind):
         query = query.filter(kind=params["kind"])
+    commitment = parse_int(params.get("commitment", ""))
+    if commitment is not None:
+        query = query.filter(commitment_id=commitment)
     assigned = params.get("assigned", "")
     if assigned == "me":
         query = query.filter(assigned_to_id=access.user_id)
     elif assigned == "none":
         query = query.filter(assigned_to_id=None)
     if params.get("due") == "overdue":
-        query = query.filter(status__in=OPEN_STATUSES, answer_due__lt=date.today())
+        query = query.filter(
+            status__in=OPEN_STATUSES, answered_at=None, answer_due__lt=date.today()
+        )
     elif params.get("due") == "soon":
         query = query.filter(
             status__in=OPEN_STATUSES,
+            answered_at=None,
             answer_due__gte=date.today(),
             answer_due__lte=date.fromordinal(date.today().toordinal() + 3),
         )
@@ -119,6 +128,7 @@ def _may(access: FeedbackAccess) -> dict[str, bool]:
     """The links and sections a page offers, by permission."""
     return {
         "register": access.can(REGISTER),
+        "handle": access.can(HANDLE),
         "templates": access.can(TEMPLATES),
         "export": access.can(EXPORT),
         "settings": access.can(SETTINGS),
@@ -146,6 +156,8 @@ async def inbox(request: Request) -> Response:
             "unit_id",
             "assigned_to_id",
             "service_id",
+            "commitment_id",
+            "answered_at",
             "secret",
         ),
         request,
@@ -168,12 +180,27 @@ async def inbox(request: Request) -> Response:
             "users": users,
             "service_names": service_names,
             "params": params,
+            "promise_choices": await _promise_choices(org, request.state.language),
             "today": date.today(),
             "status_labels": STATUS_LABELS,
             "kind_labels": KIND_LABELS,
             "may": _may(access),
         },
     )
+
+
+async def _promise_choices(org: Any, language: str) -> list[tuple[int, str]]:
+    """The organisation's promises, for the inbox's filter: "service: promise"."""
+    versions = (
+        await CommitmentVersion.filter(commitment__service__organisation_id=org.id)
+        .select_related("commitment__service")
+        .order_by("commitment__service__name_sv", "commitment_id", "version")
+    )
+    latest = {v.commitment_id: v for v in versions}
+    return [
+        (cid, f"{v.commitment.service.name(language)}: {v.promise(language)}")
+        for cid, v in latest.items()
+    ]
 
 
 async def _handlers(org_id: int) -> list[User]:
@@ -232,6 +259,8 @@ async def _detail_page(
             "events": [(e, _shown_text(feedback, content, reveal, e.body)) for e in events],
             "files": files,
             "service": service,
+            "promise": await named_promise(feedback, org),
+            "received_day": feedback.received_at.date(),
             "unit": next((u for u in units if u.id == feedback.unit_id), None),
             "units": units,
             "handlers": await _handlers(org.id),
@@ -260,6 +289,13 @@ async def _detail_page(
         },
         status_code=status_code,
     )
+
+
+def person_link(request: Request, feedback: Feedback) -> str:
+    """The link to the person's own page, for the e-mails staff actions send them."""
+    settings = request.app.state.settings
+    token = services.mail_token(settings.secret_key, feedback)
+    return f"{settings.base_url}{services.tracking_path(token)}"
 
 
 async def _assign(request: Request, feedback: Feedback, form: Form, user: User) -> None:
@@ -291,7 +327,13 @@ async def _write(request: Request, feedback: Feedback, form: Form, user: User) -
     if request.path_params["action"] == "note":
         await services.add_note(feedback, user, body)
     else:
-        await services.reply(feedback, user, body)
+        await services.reply(
+            feedback,
+            user,
+            body,
+            as_answer=form.get("as_answer") == "yes",
+            link=person_link(request, feedback),
+        )
 
 
 async def _close(request: Request, feedback: Feedback, form: Form, user: User) -> None:
@@ -312,6 +354,7 @@ async def _close(request: Request, feedback: Feedback, form: Form, user: User) -
             improvement=form.get("improvement")[:5000],
             improvement_ref=form.get("improvement_ref")[:64],
         ),
+        link=person_link(request, feedback),
     )
 
 
@@ -330,7 +373,9 @@ async def _extend(request: Request, feedback: Feedback, form: Form, user: User) 
     new_due = form.day("new_due")
     if form.errors.get("new_due"):
         raise HandlingError("new_due", form.errors["new_due"])
-    await services.extend(feedback, user, form.get("reason")[:300], new_due)
+    await services.extend(
+        feedback, user, form.get("reason")[:300], new_due, link=person_link(request, feedback)
+    )
 
 
 async def _simple(request: Request, feedback: Feedback, form: Form, user: User) -> None:
@@ -338,7 +383,13 @@ async def _simple(request: Request, feedback: Feedback, form: Form, user: User) 
     if action == "acknowledge":
         await services.acknowledge(feedback, user)
     elif action == "pause":
-        await services.pause(feedback, user, form.get("reason")[:300], date.today())
+        await services.pause(
+            feedback,
+            user,
+            form.get("reason")[:300],
+            date.today(),
+            link=person_link(request, feedback),
+        )
     elif action == "resume":
         await services.resume(feedback, user, date.today())
     elif action == "publish":
@@ -377,6 +428,8 @@ async def act(request: Request) -> Response:
     except HandlingError as error:
         form.error(error.field or action, error.message)
         return await _detail_page(request, form=form, status_code=400)
+    if action in ("reply", "close") and not (feedback.contact_email and not feedback.anonymous):
+        message = _("Saved. The person has no e-mail address: it is shown on their tracking page.")
     return done(request, str(request.url_for("complaints:detail", id=feedback.id)), message)
 
 
@@ -390,7 +443,9 @@ async def register(request: Request) -> Response:
     if request.method == "POST":
         form = await read_form(request)
         new = read_feedback(form, org, catalogue, language, staff=True)
-        if form.ok:
+        if form.get("action") == "promises":
+            form.errors.clear()  # the form again with the service's promises (no JavaScript)
+        elif form.ok:
             new.registered_by = request.state.user
             registered = await services.register(org, new, request.app.state.settings.base_url)
             # The one who registered it may not handle it (the contact centre): the
@@ -404,7 +459,7 @@ async def register(request: Request) -> Response:
             return done(
                 request, target, _("Registered as %(number)s."), number=registered.feedback.number
             )
-    context = catalogue.choices(language)
+    context = catalogue.choices(language, form.get("service"))
     return render(
         request,
         "complaints/register.html",
@@ -463,6 +518,9 @@ EXPORT_COLUMNS = [
     "root_cause",
     "satisfaction",
     "secret",
+    "commitment",
+    "matter_started_on",
+    "commitment_deadline",
     "text",
 ]
 
@@ -545,7 +603,11 @@ async def export_csv(request: Request) -> Response:
         "public_summary",
         "masked_text",
         "text",
+        "commitment_id",
+        "matter_started_on",
     )
+    promises = await promise_texts({r["commitment_id"] for r in rows if r["commitment_id"]}, "sv")
+    due = await deadlines(org, [(r["commitment_id"], r["matter_started_on"]) for r in rows])
     lines = (
         [
             r["number"],
@@ -562,9 +624,12 @@ async def export_csv(request: Request) -> Response:
             r["root_cause__name_sv"],
             r["satisfaction"],
             "yes" if r["secret"] else "no",
+            promises.get(r["commitment_id"], ""),
+            r["matter_started_on"],
+            due[i],
             _export_text(r),
         ]
-        for r in rows
+        for i, r in enumerate(rows)
     )
     response = csv_response(EXPORT_COLUMNS, lines, "feedback.csv")
     await audit.record("feedback.exported", request=request, organisation=org, rows=len(rows))

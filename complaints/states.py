@@ -104,12 +104,19 @@ CHANNEL_LABELS = {
     Channel.OPEN311: _("App (Open311)"),
 }
 
+# For staff.
 STATUS_LABELS = {
-    Status.RECEIVED: _("Received"),
+    Status.RECEIVED: _("New"),
     Status.IN_PROGRESS: _("Being handled"),
-    Status.WAITING: _("Waiting for you"),
+    Status.WAITING: _("Waiting for the person"),
     Status.REVIEW: _("Under review"),
     Status.CLOSED: _("Closed"),
+}
+# For the person, on their tracking page and in Open311.
+PERSON_STATUS_LABELS = {
+    **STATUS_LABELS,
+    Status.RECEIVED: _("Registered, not yet read"),
+    Status.WAITING: _("Waiting for you"),
 }
 
 OUTCOME_LABELS = {

@@ -14,8 +14,16 @@ from commitments.models import Service
 from complaints import attachments, identity, services
 from complaints.forms import HONEYPOT, RateLimiter, form_catalogue, publication, read_feedback
 from complaints.models import Feedback, FeedbackEvent
+from complaints.promises import named_promise
 from complaints.services import HandlingError
-from complaints.states import KIND_LABELS, OUTCOME_LABELS, STATUS_LABELS, EventKind, Kind, Status
+from complaints.states import (
+    KIND_LABELS,
+    OUTCOME_LABELS,
+    PERSON_STATUS_LABELS,
+    EventKind,
+    Kind,
+    Status,
+)
 from servicedialog.audit import client_ip
 from servicedialog.auth import public
 from servicedialog.bounds import parse_int
@@ -94,7 +102,7 @@ async def new(request: Request) -> Response:
             form.error("attachments", _("The files could not be read. Choose them again."))
             answer = None
         except Exception as error:
-            choices = catalogue.choices(language)
+            choices = catalogue.choices(language, form.get("service"))
             kept = unavailable(request, "complaints/new.html", form, error, **context, **choices)
             if kept is None:
                 raise
@@ -104,7 +112,7 @@ async def new(request: Request) -> Response:
     return render(
         request,
         "complaints/new.html",
-        {**context, "form": form, **catalogue.choices(language)},
+        {**context, "form": form, **catalogue.choices(language, form.get("service"))},
         status_code=400 if form.errors else 200,
     )
 
@@ -114,6 +122,8 @@ async def _submit(
 ) -> Response | None:
     """Register the submission, or None with the form's errors filled in."""
     form = submission.form
+    if form.get("action") == "promises":
+        return None  # the form again, with the chosen service's promises (no JavaScript)
     if form.get(HONEYPOT):
         # Bots get what looks like success and nothing is stored.
         return RedirectResponse(request.url_for("complaints:thanks", org=org.slug), 303)
@@ -153,15 +163,34 @@ async def thanks(request: Request) -> Response:
 
 
 async def _tracked(request: Request) -> Feedback:
-    feedback = await services.by_token(request.path_params["token"])
+    feedback = await services.by_token(
+        request.path_params["token"], request.app.state.settings.secret_key
+    )
     if feedback is None:
-        raise HTTPException(404)
+        raise UnknownLink
     return feedback
+
+
+class UnknownLink(HTTPException):
+    """A tracking link that leads nowhere: answered with a page that says what to do."""
+
+    def __init__(self) -> None:
+        super().__init__(404)
+
+
+def unknown_link(request: Request) -> Response:
+    response = render(request, "complaints/track_unknown.html", {}, status_code=404)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @public
 async def track(request: Request) -> Response:
-    return await _track_page(request)
+    try:
+        return await _track_page(request)
+    except UnknownLink:
+        return unknown_link(request)
 
 
 async def _track_page(
@@ -180,13 +209,15 @@ async def _track_page(
             **extra,
             "org": org,
             "feedback": feedback,
+            "promise": await named_promise(feedback, org),
+            "received_day": feedback.received_at.date(),
             "text": identity.mask(feedback.text),
             "service": service,
             "events": [(event, identity.mask(event.body)) for event in events],
             "form": form or Form({}),
             "review_possible": services.review_possible(feedback),
             "just_registered": request.query_params.get(JUST_REGISTERED) == "1",
-            "status_labels": STATUS_LABELS,
+            "status_labels": PERSON_STATUS_LABELS,
             "kind_labels": KIND_LABELS,
             "outcome_labels": OUTCOME_LABELS,
             "EventKind": EventKind,
@@ -201,7 +232,10 @@ async def _track_page(
 
 
 async def _person_action(request: Request, action: str) -> Response:
-    feedback = await _tracked(request)
+    try:
+        feedback = await _tracked(request)
+    except UnknownLink:
+        return unknown_link(request)
     form = await read_form(request)
     try:
         if action == "info":

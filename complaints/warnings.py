@@ -24,6 +24,7 @@ async def queue_warnings(today: date, base_url: str) -> int:
         rows = await Feedback.filter(
             organisation_id=organisation.id,
             status__in=OPEN_STATUSES,
+            answered_at=None,
             assigned_to_id__not_isnull=True,
             answer_due__lte=date.fromordinal(today.toordinal() + 7),
         ).values_list("id", "number", "answer_due", "assigned_to_id")

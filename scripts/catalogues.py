@@ -31,6 +31,8 @@ def extract() -> None:
             "babel.cfg",
             "-k",
             "lazy",
+            "-k",
+            "lazy_plural:1,2",
             "--ignore-dirs",
             ".* build dist var",
             "--no-location",

@@ -1,5 +1,6 @@
 """Fill Swedish translations into the catalogue from a Python file that defines SV = {msgid:
-translation} (a translator's batch), leaving every other entry as it is.
+translation} (a translator's batch), leaving every other entry as it is. A message with a
+plural is keyed by its singular msgid and translated by a tuple (singular, plural).
 
     python scripts/translate.py batch.py
 """
@@ -22,7 +23,7 @@ def main(batch: str) -> int:
     unknown = [msgid for msgid in translations if msgid not in catalogue]
     for msgid, text in translations.items():
         if msgid in catalogue:
-            catalogue[msgid].string = text
+            catalogue[msgid].string = tuple(text) if isinstance(text, tuple | list) else text
             catalogue[msgid].flags.discard("fuzzy")
     with PO.open("wb") as handle:
         write_po(handle, catalogue, width=100, omit_header=False)

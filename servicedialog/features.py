@@ -57,6 +57,10 @@ class Feature:
     # The routes are a machine API of their own (e.g. Open311) that authenticates with API
     # keys, never with the session cookie: exempt from the CSRF check, like /api/.
     csrf_exempt: bool = False
+    # A panel for the staff start page: (template, context) for the signed-in person, or
+    # None when the feature has nothing for their roles. The page includes the template
+    # with the context as ``panel``.
+    start_panel: Callable[[Any], Awaitable[tuple[str, dict[str, Any]] | None]] | None = None
     # Error answers under the feature's mount in its own format (a standard's error
     # document): (request, status, description) -> response. Default: the HTML pages.
     error_response: Callable[[Any, int, str], Any] | None = None

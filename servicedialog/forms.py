@@ -36,6 +36,8 @@ class Form:
 
     values: dict[str, str]
     errors: dict[str, str] = field(default_factory=dict)
+    # Each field's label, noted by the form macros as they render (for the error summary).
+    labels: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_formdata(cls, data: FormData) -> Form:

@@ -85,7 +85,27 @@ class Formatter:
         pattern = "#,##0." + "0" * decimals if decimals else "#,##0"
         return format_decimal(value, format=pattern, locale=self.locale)
 
+    def percent(self, share: float | None, decimals: int = 0) -> str:
+        """A share (0.9) as "90 %", with a no-break space: the sign never wraps alone."""
+        if share is None:
+            return ""
+        return f"{self.number(share * 100, decimals)}\u00a0%"
+
 
 def lazy(message: str) -> str:
     """Mark a module-level string for extraction; it is translated where it is shown."""
     return message
+
+
+def lazy_plural(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a message with a plural for extraction; ``ngettext`` picks the form where it
+    is shown (templates: the ``amount()`` global)."""
+    return singular, plural
+
+
+def plural_count(n: float) -> int:
+    """The count gettext's plural rule needs: a whole number as itself; any other number
+    takes the plural form (1,5 veckor, 0,5 days), as Swedish and English write it."""
+    if float(n).is_integer():
+        return abs(int(n))
+    return 2

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import jinja2
 from markupsafe import escape
@@ -15,7 +16,7 @@ from starlette.templating import Jinja2Templates
 
 import templates as templates_package
 from servicedialog.charts import PLOTLY_JS_PATH, PLOTLY_MAPLIBRE_CSS_ID
-from servicedialog.i18n import LANGUAGE_NAMES, Formatter, translations
+from servicedialog.i18n import LANGUAGE_NAMES, Formatter, plural_count, translations
 from servicedialog.roles import ROLE_LABELS
 
 TEMPLATE_DIR = Path(templates_package.__file__).parent
@@ -35,6 +36,16 @@ def _gettext(context: Any, message: str) -> str:
 @jinja2.pass_context
 def _ngettext(context: Any, singular: str, plural: str, n: int) -> str:
     return str(_translations_of(context).ngettext(singular, plural, n))
+
+
+@jinja2.pass_context
+def _amount(context: Any, n: float | None, forms: tuple[str, str], decimals: int = 0) -> str:
+    """``n`` with a word in the right number: amount(10, ("%(num)s week", "%(num)s weeks"))
+    gives "10 veckor", and 1 gives "1 vecka"."""
+    if n is None:
+        return "–"
+    text = _ngettext(context, forms[0], forms[1], plural_count(round(n, decimals)))
+    return text % {"num": context["fmt"].number(n, decimals)}
 
 
 @jinja2.pass_context
@@ -107,6 +118,7 @@ def build_templates() -> Jinja2Templates:
     )
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals["path_for"] = _path_for
+    env.globals["amount"] = _amount
     env.globals["static_url"] = _static_url
     env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
     env.globals["PLOTLY_JS"] = PLOTLY_JS_PATH
@@ -114,6 +126,10 @@ def build_templates() -> Jinja2Templates:
     env.globals["PLOTLY_MAPLIBRE_CSS_ID"] = PLOTLY_MAPLIBRE_CSS_ID
     env.globals["ROLE_LABELS"] = ROLE_LABELS
     return Jinja2Templates(env=env, context_processors=[_request_context])
+
+
+def _today(time_zone: str) -> date:
+    return datetime.now(ZoneInfo(time_zone)).date()
 
 
 def _request_context(request: Request) -> dict[str, Any]:
@@ -130,6 +146,8 @@ def _request_context(request: Request) -> dict[str, Any]:
         "nav": request.app.state.nav,
         "messages": pop_flashes(request),
         "settings": settings,
+        # The day in the installation's time zone (a period that ends today is running).
+        "today": _today(settings.time_zone),
     }
 
 

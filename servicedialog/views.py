@@ -116,7 +116,19 @@ async def logout(request: Request) -> Response:
 
 @requires_role(*ALL_ROLES)
 async def staff_home(request: Request) -> Response:
-    return render(request, "core/staff_home.html", {"organisations": request.state.organisations})
+    """What each role needs first, from every feature that has something for them."""
+    panels = []
+    if request.state.organisation is not None:
+        for feature in request.app.state.features:
+            if feature.start_panel is not None:
+                found = await feature.start_panel(request)
+                if found is not None:
+                    panels.append(found)
+    return render(
+        request,
+        "core/staff_home.html",
+        {"organisations": request.state.organisations, "panels": panels},
+    )
 
 
 @requires_role(*ALL_ROLES)

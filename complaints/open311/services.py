@@ -29,6 +29,7 @@ from complaints.handling import SERVICE_CODE as HANDLING_SERVICE
 from complaints.models import Feedback, FeedbackEvent
 from complaints.open311.documents import Open311Error
 from complaints.open311.params import MAX_RESULTS, NewRequest, RequestQuery
+from complaints.promises import promise_texts
 from complaints.services import NewFeedback, publication_of, register
 from complaints.states import (
     KIND_LABELS,
@@ -330,7 +331,18 @@ async def _details(ids: list[int]) -> dict[int, dict[str, Any]]:
     return {row["feedback_id"]: row["data"] or {} for row in events}
 
 
-def _public(feedback: Feedback, context: _Context, details: dict[str, Any]) -> dict[str, Any]:
+def _notice(feedback: Feedback, context: _Context, promises: dict[int, str]) -> str | None:
+    """The organisation's answer promise, and the promise the request says was not kept."""
+    named = promises.get(feedback.commitment_id or 0)
+    if not named:
+        return context.notice
+    label = translations(context.language).gettext(_("The promise not kept: %(promise)s"))
+    return " ".join(filter(None, (context.notice, label % {"promise": named})))
+
+
+def _public(
+    feedback: Feedback, context: _Context, details: dict[str, Any], promises: dict[int, str]
+) -> dict[str, Any]:
     service: Service | None = feedback.service
     unit = context.units.get(feedback.unit_id or 0)
     closed = feedback.status is Status.CLOSED
@@ -349,7 +361,7 @@ def _public(feedback: Feedback, context: _Context, details: dict[str, Any]) -> d
         "service_code": service.code if service else None,
         "description": description,
         "agency_responsible": (unit or context.organisation).name(context.language),
-        "service_notice": context.notice,
+        "service_notice": _notice(feedback, context, promises),
         "requested_datetime": w3c(feedback.received_at, context.zone),
         "updated_datetime": w3c(
             feedback.closed_at if closed and feedback.closed_at else feedback.updated_at,
@@ -370,7 +382,9 @@ async def _described(
 ) -> list[dict[str, Any]]:
     context = await _context(organisation, language)
     details = await _details([f.id for f in records])
-    return [_public(f, context, details.get(f.id, {})) for f in records]
+    named = {f.commitment_id for f in records if f.commitment_id}
+    promises = await promise_texts(named, language)
+    return [_public(f, context, details.get(f.id, {}), promises) for f in records]
 
 
 async def find_requests(

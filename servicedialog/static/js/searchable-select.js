@@ -32,7 +32,6 @@
         // Without autoselect there is no "hint" text box behind the input (a second,
         // unlabelled input that axe flags); arrow down picks the first match.
         autoselect: false,
-        dropdownArrow: function () { return ""; },
         templates: {
           inputValue: function (value) { return value == null ? "" : String(value); },
           suggestion: escapeHtml,
