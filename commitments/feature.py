@@ -25,6 +25,23 @@ async def seed_demo(org: Any) -> None:
         await seed(org)
 
 
+AUDIT_ACTIONS = {
+    "cases.imported": _("Imported case data"),
+    "catalogue.imported": _("Imported the catalogue"),
+    "closed_day.added": _("Added a closed day"),
+    "closed_day.removed": _("Removed a closed day"),
+    "commitment.created": _("Created a commitment"),
+    "commitment.status": _("Published or retired a commitment"),
+    "commitment.version_created": _("Changed a commitment's terms"),
+    "service.created": _("Created a service"),
+    "service.updated": _("Changed a service"),
+}
+AUDIT_OBJECTS = {
+    "Service": (_("Service"), "commitments:service"),
+    "Commitment": (_("Commitment"), "commitments:commitment"),
+    "ClosedDay": (_("Closed day"), None),
+}
+
 feature = Feature(
     name="commitments",
     routes=routes,
@@ -44,4 +61,6 @@ feature = Feature(
     commands=(catalogue, fulfilment, import_cases_command, packages),
     seed_demo=seed_demo,
     start_panel=start_panel,
+    audit_actions=AUDIT_ACTIONS,
+    audit_objects=AUDIT_OBJECTS,
 )

@@ -23,6 +23,35 @@ async def seed_demo(org: Any) -> None:
     await seed(org)
 
 
+AUDIT_ACTIONS = {
+    "feedback.assigned": _("Assigned feedback"),
+    "feedback.acknowledged": _("Confirmed receipt of feedback"),
+    "feedback.note_added": _("Wrote an internal note"),
+    "feedback.replied": _("Replied to the person"),
+    "feedback.paused": _("Paused the handling"),
+    "feedback.resumed": _("Resumed the handling"),
+    "feedback.extended": _("Extended the deadline"),
+    "feedback.closed": _("Answered and closed feedback"),
+    "feedback.review_requested": _("The person asked for a review"),
+    "feedback.information_added": _("The person added information"),
+    "feedback.secrecy_changed": _("Changed secrecy or retention"),
+    "feedback.routed": _("Moved feedback to another unit"),
+    "feedback.published": _("Published feedback"),
+    "feedback.unpublished": _("Stopped publishing feedback"),
+    "feedback.anonymised": _("Anonymised feedback (retention)"),
+    "feedback.attachment_opened": _("Opened an attachment"),
+    "feedback.identity_shown": _("Showed personal identity numbers"),
+    "feedback.settings_changed": _("Changed the feedback settings"),
+    "feedback.exported": _("Exported feedback"),
+    "reply_template.created": _("Added a reply template"),
+    "reply_template.deleted": _("Removed a reply template"),
+}
+AUDIT_OBJECTS = {
+    "Feedback": (_("Feedback"), "complaints:detail"),
+    "Attachment": (_("Attachment"), None),
+    "ReplyTemplate": (_("Reply template"), None),
+}
+
 feature = Feature(
     name="complaints",
     path="feedback",
@@ -37,4 +66,6 @@ feature = Feature(
     commands=(feedback_group, retention_command),
     seed_demo=seed_demo,
     start_panel=start_panel,
+    audit_actions=AUDIT_ACTIONS,
+    audit_objects=AUDIT_OBJECTS,
 )

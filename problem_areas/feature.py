@@ -28,4 +28,10 @@ feature = Feature(
     models="problem_areas.models",
     migrations="problem_areas.migrations",
     seed_demo=seed_demo,
+    audit_actions={
+        "problem_area.created": _("Added a problem area"),
+        "problem_area.changed": _("Changed a problem area"),
+        "problem_area.retired": _("Retired a problem area"),
+    },
+    audit_objects={"ProblemArea": (_("Problem area"), "problem_areas:edit")},
 )

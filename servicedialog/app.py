@@ -19,7 +19,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Scope, Send
 from tortoise.contrib.starlette import RegisterTortoise
 
-from servicedialog import charts, mail, openapi, views
+from servicedialog import audit, charts, mail, openapi, views
 from servicedialog.auth import SESSION_KEY, StaffMiddleware, public
 from servicedialog.cache import TTLCache
 from servicedialog.csrf import CSRFMiddleware
@@ -185,6 +185,14 @@ def create_app(
     app.state.path_cache = {}
     app.state.cache = TTLCache()
     app.state.features = features
+    app.state.audit_actions = {
+        **audit.CORE_ACTIONS,
+        **{code: label for f in features for code, label in f.audit_actions.items()},
+    }
+    app.state.audit_objects = {
+        **audit.CORE_OBJECTS,
+        **{name: target for f in features for name, target in f.audit_objects.items()},
+    }
     app.state.error_responses = [
         (f.mount + "/", f.error_response) for f in features if f.error_response is not None
     ]

@@ -7,6 +7,7 @@ from typing import Any
 from starlette.requests import Request
 from tortoise.models import Model
 
+from servicedialog.i18n import lazy as _
 from servicedialog.models import AuditEvent, Organisation, User
 
 
@@ -40,3 +41,62 @@ async def record(
         ip=client_ip(request) if request is not None else "",
         detail=detail,
     )
+
+
+# What each action means, in words (English msgids; features add their own through
+# Feature.audit_actions), and which page shows each kind of record.
+CORE_ACTIONS: dict[str, str] = {
+    "login": _("Signed in"),
+    "login.failed": _("Sign-in failed"),
+    "login.throttled": _("Sign-in refused: too many attempts"),
+    "logout": _("Signed out"),
+    "user.password_changed": _("Changed their password"),
+    "user.renamed": _("Changed their name"),
+    "user.roles_set": _("Gave a person roles"),
+    "user.updated": _("Changed a person's roles"),
+    "user.removed": _("Removed a person from the organisation"),
+    "organisation.created": _("Created the organisation"),
+    "organisation.updated": _("Renamed the organisation"),
+    "unit.created": _("Created a unit"),
+    "unit.updated": _("Changed a unit"),
+    "api_key.created": _("Made an API key"),
+    "api_key.revoked": _("Revoked an API key"),
+    "mail.sent_again": _("Sent an e-mail again"),
+}
+CORE_OBJECTS: dict[str, tuple[str, str | None]] = {
+    # model name: (what it is, the route that shows it by id, if any)
+    "User": (_("Person"), "admin:user_edit"),
+    "Unit": (_("Unit"), "admin:unit_edit"),
+    "Organisation": (_("Organisation"), None),
+    "ApiKey": (_("API key"), None),
+    "OutboxMessage": (_("E-mail"), "admin:outbox_message"),
+}
+DETAIL_LABELS: dict[str, str] = {
+    "rows": _("Rows"),
+    "roles": _("Roles"),
+    "number": _("Number"),
+    "email": _("E-mail address"),
+    "name": _("Name"),
+    "via": _("Via"),
+    "imported": _("Imported"),
+    "rejected": _("Rejected"),
+    "versions": _("Versions"),
+    "new_account": _("New account"),
+    "account": _("Account"),
+    "reason": _("Reason"),
+    "old": _("Before"),
+    "new": _("After"),
+    "before": _("Before"),
+    "publication": _("Publication"),
+    "secret": _("Secret"),
+    "retention": _("Retention"),
+    "handler": _("Handler"),
+    "stage": _("Stage"),
+    "answer": _("As the answer"),
+    "old_unit": _("Unit before"),
+    "new_unit": _("Unit after"),
+    "title": _("Title"),
+    "reference": _("Reference"),
+    "retention_class": _("Retention"),
+    "active": _("Active"),
+}

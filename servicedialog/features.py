@@ -57,6 +57,10 @@ class Feature:
     # The routes are a machine API of their own (e.g. Open311) that authenticates with API
     # keys, never with the session cookie: exempt from the CSRF check, like /api/.
     csrf_exempt: bool = False
+    # The feature's audit log actions in words (code: English msgid), and the records its
+    # events name (model name: (what it is, the route that shows it by ``id``, or None)).
+    audit_actions: dict[str, str] = field(default_factory=dict)
+    audit_objects: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     # A panel for the staff start page: (template, context) for the signed-in person, or
     # None when the feature has nothing for their roles. The page includes the template
     # with the context as ``panel``.

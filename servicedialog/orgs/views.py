@@ -345,11 +345,24 @@ async def audit_log(request: Request) -> Response:
         query = AuditEvent.filter(Q(organisation_id=org.id) | Q(organisation_id=None))
     else:
         query = AuditEvent.filter(organisation_id=org.id)
-    action = request.query_params.get("action", "")[:64]
-    if action:
+    labels: dict[str, str] = request.app.state.audit_actions
+    action = request.query_params.get("action", "")
+    if action in labels:
         query = query.filter(action=action)
+    else:
+        action = ""
     page = await paginate(query.order_by("-id"), request)
-    return render(request, "orgs/audit.html", {"page": page, "action": action})
+    return render(
+        request,
+        "orgs/audit.html",
+        {
+            "page": page,
+            "action": action,
+            "actions": labels,
+            "objects": request.app.state.audit_objects,
+            "details": audit.DETAIL_LABELS,
+        },
+    )
 
 
 def _outbox(request: Request) -> QuerySet[OutboxMessage]:

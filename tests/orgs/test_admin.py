@@ -177,12 +177,18 @@ def test_audit_log_records_who_did_what_from_where(client, member, org):
     assert events[0].organisation_id == org.id
     assert events[0].ip == "testclient"
     page = BeautifulSoup(client.get("/admin/audit").text, "html.parser")
-    actions = [c.text for c in page.select("td code")]
-    # Sign-ins belong to no organisation: the person and the installation's
-    # administrators see them, an organisation's administrator does not.
-    assert "unit.created" in actions and "login" not in actions
+    actions = [row.select("td")[2].text for row in page.select("tbody tr")]
+    # In words, in the reader's language. Sign-ins belong to no organisation: the person and
+    # the installation's administrators see them, an organisation's administrator does not.
+    assert "Skapade en enhet" in actions and "Loggade in" not in actions
+    record = page.select("tbody tr")[0].select("td")[3].select_one("a")
+    assert (
+        record.text.startswith("Enhet") and record["href"] == f"/admin/units/{events[0].object_id}"
+    )
     filtered = BeautifulSoup(client.get("/admin/audit?action=unit.created").text, "html.parser")
-    assert {c.text for c in filtered.select("td code")} == {"unit.created"}
+    assert {row.select("td")[2].text for row in filtered.select("tbody tr")} == {"Skapade en enhet"}
+    choices = [o.text for o in filtered.select("#action option")]
+    assert "Skapade en enhet" in choices and "Exporterade synpunkter" in choices
 
 
 def test_audit_events_cannot_be_changed_or_deleted(client, member):
@@ -202,13 +208,13 @@ def test_audit_log_paginates(client, member, org):
 
     async def many():
         for i in range(60):
-            await audit.record("test.event", organisation=org, n=i)
+            await audit.record("unit.updated", organisation=org, n=i)
 
     run(client, many)
-    first = client.get("/admin/audit?action=test.event").text
+    first = client.get("/admin/audit?action=unit.updated").text
     assert "Sida 1 av 2" in first
     link = BeautifulSoup(first, "html.parser").select_one("a[rel=next]")["href"]
-    assert re.fullmatch(r"\?action=test.event&page=2", link)
+    assert re.fullmatch(r"\?action=unit.updated&page=2", link)
     second = BeautifulSoup(client.get("/admin/audit" + link).text, "html.parser")
     assert len(second.select("tbody tr")) == 10
 
