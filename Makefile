@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
 
 .PHONY: demo test test-sqlite test-postgres lint docs messages bench clean
 
@@ -12,9 +14,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
-## Set up and run the demo: example municipalities with one user per role, on SQLite.
+## Set up and run the demo: example municipalities with one user per role, on SQLite,
+## at http://$(HOST):$(PORT)/ (make demo PORT=8100).
 demo: $(STAMP)
-	$(BIN)/servicedialog demo
+	$(BIN)/servicedialog demo --host $(HOST) --port $(PORT)
 
 ## Set up and run every test: lint, types, the suite on SQLite (with the browser tests),
 ## and again on PostgreSQL when TEST_POSTGRES_URL is set (CI sets it).

@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from commitments import imports, queries
-from commitments.charts import history_figure
+from commitments.charts import history_chart
 from commitments.forms import service_input, terms_input, terms_values
 from commitments.models import (
     ClosedDay,
@@ -45,7 +45,6 @@ from commitments.states import (
 from servicedialog import audit
 from servicedialog.auth import current_organisation, public, requires_role
 from servicedialog.bounds import parse_int
-from servicedialog.charts import figure_json
 from servicedialog.exports import csv_response
 from servicedialog.forms import Form, accepts_files, done, invalid, read_form, render
 from servicedialog.i18n import lazy as _
@@ -128,9 +127,7 @@ async def detail(request: Request) -> Response:
         request,
         "commitments/detail.html",
         {
-            "chart": (
-                figure_json(history_figure(history, request.state.language)) if measured else None
-            ),
+            "chart": history_chart(history, request.state.language) if measured else None,
             "org": org,
             "commitment": commitment,
             "service": commitment.service,

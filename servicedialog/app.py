@@ -27,11 +27,15 @@ from servicedialog.db import tortoise_config
 from servicedialog.errors import EXCEPTION_HANDLERS, error_response
 from servicedialog.features import Feature, NavItem, discover
 from servicedialog.i18n import lazy as _
-from servicedialog.middleware import BodyLimitMiddleware, RequestContextMiddleware
+from servicedialog.middleware import (
+    BodyLimitMiddleware,
+    CompressionMiddleware,
+    RequestContextMiddleware,
+)
 from servicedialog.orgs.routes import routes as admin_routes
 from servicedialog.roles import ALL_ROLES, Role
 from servicedialog.settings import Settings, load_settings
-from servicedialog.templating import build_templates
+from servicedialog.templating import build_templates, warm_templates
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -102,6 +106,9 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # Compile every template now, not on a visitor's first request (140 ms for the
+        # feedback form on a cold worker).
+        warm_templates(templates)
         async with (
             RegisterTortoise(app, config=tortoise_config(settings, features)),
             # Every worker runs a sender when SMTP is configured; claims keep them apart.
@@ -158,6 +165,7 @@ def create_app(
                 default_language=settings.default_language,
                 hsts_max_age=settings.hsts_max_age if settings.secure_cookies else 0,
             ),
+            Middleware(CompressionMiddleware),
             Middleware(BodyLimitMiddleware, limit_for=body_limit, refuse=refuse_body),
             Middleware(
                 SessionMiddleware,

@@ -128,15 +128,34 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
     run_server(host, port, workers, trusted_proxies=settings.trusted_proxies)
 
 
+CHECK_TIMEOUT = 15
+
+
 @main.command()
 def check() -> None:
     """Verify the configuration, and that the database is reachable and migrated."""
-    from servicedialog.db import pending_migrations
+    from servicedialog.db import DatabaseUnreachable, missing_sqlite_file, pending_migrations
 
     settings = _settings()
+    missing = missing_sqlite_file(settings)
+    if missing:
+        raise click.ClickException(
+            f"cannot connect to the database: the file {missing} does not exist "
+            "(`servicedialog migrate` creates it)"
+        )
+
+    async def work() -> list[str]:
+        return await asyncio.wait_for(pending_migrations(settings, discover()), CHECK_TIMEOUT)
+
     try:
-        pending = asyncio.run(pending_migrations(settings, discover()))
-    except Exception as error:  # any failure to reach the database is the one-line reason
+        pending = asyncio.run(work())
+    except DatabaseUnreachable as error:
+        raise click.ClickException(f"cannot connect to the database: {error}") from None
+    except TimeoutError:
+        raise click.ClickException(
+            f"cannot connect to the database: no answer within {CHECK_TIMEOUT} seconds"
+        ) from None
+    except Exception as error:  # any other failure is the one-line reason
         raise click.ClickException(f"database error: {error}") from None
     if pending:
         raise click.ClickException(
@@ -184,9 +203,64 @@ def orgs_create(slug: str, name: str, name_en: str, country: str, kind: str) -> 
     click.echo(f"created organisation {org.slug} ({org.name_sv}, {org.country})")
 
 
+@orgs.command("list")
+def orgs_list() -> None:
+    """List the organisations: short name, country, kind, units, members, name."""
+    from tortoise.functions import Count
+
+    from servicedialog.models import Organisation
+
+    async def work() -> list[Any]:
+        return list(
+            await Organisation.all()
+            .annotate(units_count=Count("units", distinct=True))
+            .annotate(members=Count("memberships__user_id", distinct=True))
+            .order_by("slug")
+        )
+
+    rows = run_with_db(_settings(), work)
+    click.echo(f"{'SLUG':<24} {'COUNTRY':<7} {'KIND':<12} {'UNITS':>5} {'MEMBERS':>7}  NAME")
+    for org in rows:
+        click.echo(
+            f"{org.slug:<24} {org.country:<7} {org.kind:<12} {org.units_count:>5} "
+            f"{org.members:>7}  {org.name_sv}"
+        )
+    click.echo(f"{len(rows)} organisation(s)")
+
+
 @main.group()
 def users() -> None:
     """Manage staff users."""
+
+
+@users.command("list")
+@click.option("--org", "org_slug", default=None, help="Only the members of this organisation.")
+def users_list(org_slug: str | None) -> None:
+    """List staff users with their roles per organisation (and whether they are active)."""
+    from servicedialog.models import Membership, Organisation
+
+    async def work() -> list[Any]:
+        query = Membership.all().select_related("user", "organisation", "unit")
+        if org_slug:
+            if not await Organisation.exists(slug=org_slug):
+                raise click.ClickException(f"no organisation with slug {org_slug!r}")
+            query = query.filter(organisation__slug=org_slug)
+        return list(await query.order_by("user__email", "organisation__slug", "role"))
+
+    rows = run_with_db(_settings(), work)
+    people: dict[str, list[str]] = {}
+    flags: dict[str, str] = {}
+    for m in rows:
+        unit = f"/{m.unit.code}" if m.unit else ""
+        people.setdefault(m.user.email, []).append(f"{m.organisation.slug}:{m.role}{unit}")
+        marks = [
+            *(["superuser"] if m.user.is_superuser else []),
+            *([] if m.user.is_active else ["inactive"]),
+        ]
+        flags[m.user.email] = f" ({', '.join(marks)})" if marks else ""
+    for email, roles in people.items():
+        click.echo(f"{email}{flags[email]}  {' '.join(roles)}")
+    click.echo(f"{len(people)} user(s)")
 
 
 @users.command("create")
@@ -295,6 +369,7 @@ def mail_send(loop: bool, limit: int) -> None:
         raise click.ClickException("SMTP_HOST is not set: mail stays in the outbox")
     if loop:
         click.echo(f"sending through {settings.smtp_host} every {settings.mail_send_interval} s")
+        _stop_on_signals()
         try:
             run_with_db(settings, lambda: run_sender(settings))
         except KeyboardInterrupt:
@@ -302,6 +377,19 @@ def mail_send(loop: bool, limit: int) -> None:
         return
     report = run_with_db(settings, lambda: send_pending(settings, limit=limit))
     click.echo(str(report))
+
+
+def _stop_on_signals() -> None:
+    """Stop a long-running command on SIGINT and SIGTERM alike. A process started in the
+    background by a shell inherits SIGINT as ignored (and Python then leaves it so), so
+    Ctrl+C alone would not reach it; a supervisor stops it with SIGTERM."""
+    import signal
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, stop)
 
 
 @mail.command("purge")
@@ -326,9 +414,15 @@ def mail_purge(days: int | None) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 def demo(seed_only: bool, host: str, port: int) -> None:
-    """Create the demo organisations and users (idempotent), then serve them."""
+    """Create the demo organisations and users (idempotent), then serve them. Links in
+    e-mails and Open311's discovery follow --host and --port unless BASE_URL is set."""
+    import os
+
     from servicedialog import demo as demo_data
 
+    if not os.environ.get("BASE_URL") and not seed_only:
+        # The app is built in uvicorn's process from the environment: tell it its address.
+        os.environ["BASE_URL"] = f"http://{host}:{port}"
     settings = _settings()
     _migrate(settings, quiet=True)
     with click.progressbar(length=len(demo_data.ORGANISATIONS), label="Seeding demo data") as bar:

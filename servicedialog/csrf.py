@@ -100,6 +100,7 @@ class CSRFMiddleware:
         state: dict[str, Any] = {"token": None, "binding": None}
 
         def get_token() -> str:
+            scope["csrf_printed"] = True  # a page with a secret: not compressed (BREACH)
             binding = self.bound_to(scope)
             if state["token"] is None or state["binding"] != binding:
                 fresh = sent if self._valid(sent, binding) else None

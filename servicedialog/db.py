@@ -18,21 +18,34 @@ CORE_APP = "core"
 SQLITE_PRAGMAS = {"busy_timeout": "10000", "synchronous": "NORMAL"}
 
 
-def normalise_url(url: str) -> str:
-    """Add our SQLite pragmas and create the SQLite file's folder."""
+def sqlite_path(url: str) -> str:
+    """The file of a SQLite URL. ``sqlite:///abs/path`` and SQLAlchemy's
+    ``sqlite:////abs/path`` both mean /abs/path (Tortoise hangs on the second)."""
+    parts = urlsplit(url)
+    path = parts.netloc + parts.path
+    while path.startswith("//"):
+        path = path[1:]
+    return path
+
+
+def normalise_url(url: str, create_folder: bool = True) -> str:
+    """Add our SQLite pragmas and (unless ``create_folder`` is false) create the SQLite
+    file's folder."""
     if not url.startswith("sqlite:"):
         return url
     parts = urlsplit(url)
     params = dict(parse_qsl(parts.query))
     for key, value in SQLITE_PRAGMAS.items():
         params.setdefault(key, value)
-    path = parts.netloc + parts.path
-    if path and path != ":memory:":
+    path = sqlite_path(url)
+    if create_folder and path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(params), ""))
+    return urlunsplit((parts.scheme, "", path, urlencode(params), ""))
 
 
-def tortoise_config(settings: Settings, features: Sequence[Feature] = ()) -> dict[str, Any]:
+def tortoise_config(
+    settings: Settings, features: Sequence[Feature] = (), create_folder: bool = True
+) -> dict[str, Any]:
     apps: dict[str, dict[str, Any]] = {
         CORE_APP: {
             "models": ["servicedialog.models"],
@@ -48,7 +61,7 @@ def tortoise_config(settings: Settings, features: Sequence[Feature] = ()) -> dic
                 "default_connection": "default",
             }
     return {
-        "connections": {"default": normalise_url(settings.database_url)},
+        "connections": {"default": normalise_url(settings.database_url, create_folder)},
         "apps": apps,
         "use_tz": True,
         "timezone": "UTC",
@@ -69,17 +82,37 @@ async def migrate(
         await migrate_api(config=config, progress=progress)
 
 
+def missing_sqlite_file(settings: Settings) -> str | None:
+    """The path of the SQLite database when that file does not exist (connecting would
+    create it, and an empty one); None otherwise."""
+    if not settings.is_sqlite:
+        return None
+    path = sqlite_path(settings.database_url)
+    return None if path == ":memory:" or Path(path).is_file() else path
+
+
+class DatabaseUnreachable(Exception):
+    """The database cannot be reached (or, for SQLite, its file does not exist)."""
+
+
 async def pending_migrations(settings: Settings, features: Sequence[Feature] = ()) -> list[str]:
-    """Names (``app.migration``) of migrations not yet applied to the database."""
+    """Names (``app.migration``) of migrations not yet applied to the database. Raises
+    DatabaseUnreachable first when the database cannot be reached; creates no folder (see
+    :func:`missing_sqlite_file` for a file that is not there)."""
     from tortoise import Tortoise
     from tortoise.connection import get_connection
     from tortoise.context import TortoiseContext
     from tortoise.migrations.executor import MigrationExecutor
 
-    config = tortoise_config(settings, features)
+    config = tortoise_config(settings, features, create_folder=False)
     async with TortoiseContext():
         await Tortoise.init(config=config, init_connections=False)
-        executor = MigrationExecutor(get_connection("default"), config["apps"])
+        connection = get_connection("default")
+        try:
+            await connection.execute_query("SELECT 1")
+        except Exception as error:  # refused, unknown host, bad password, no such database
+            raise DatabaseUnreachable(str(error) or type(error).__name__) from error
+        executor = MigrationExecutor(connection, config["apps"])
         steps = await executor.plan(None)
         return [f"{s.migration.app_label}.{s.migration.name}" for s in steps if not s.backward]
 

@@ -3,6 +3,7 @@ and request-body limits."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import logging
 import os
@@ -193,3 +194,71 @@ class BodyLimitMiddleware:
             if started:
                 raise
             await self.refuse(scope, send, 413)
+
+
+COMPRESSIBLE = (
+    b"text/html",
+    b"text/css",
+    b"text/javascript",
+    b"application/javascript",
+    b"application/json",
+    b"image/svg+xml",
+)
+MIN_COMPRESS_BYTES = 1024
+
+
+class CompressionMiddleware:
+    """gzip for text answers (pages, CSS, scripts, JSON) that a phone on a slow network
+    would otherwise wait for: a commitment page is a quarter of its size.
+
+    A page that carries a CSRF token is sent as it is: compressing a secret next to text an
+    attacker can put on the page lets the compressed size leak the secret (BREACH). So are
+    streamed bodies and answers that are already encoded (plotly.js is compressed once)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or b"gzip" not in _header(scope, b"accept-encoding").encode():
+            await self.app(scope, receive, send)
+            return
+        held: list[Message] = []
+        passing = False
+
+        async def send_maybe_compressed(message: Message) -> None:
+            nonlocal passing
+            if passing:
+                await send(message)
+                return
+            if message["type"] == "http.response.start":
+                held.append(message)
+                return
+            if not held:  # e.g. the test client's http.response.debug, before the start
+                await send(message)
+                return
+            start = held.pop()
+            passing = True
+            body = message.get("body", b"")
+            # Only a whole body in one message (not a stream, nor a file sent by path).
+            whole = message["type"] == "http.response.body" and not message.get("more_body")
+            if whole and _compressible(scope, start, body):
+                body = gzip.compress(body, compresslevel=6)
+                headers = MutableHeaders(scope=start)
+                headers["Content-Encoding"] = "gzip"
+                headers["Content-Length"] = str(len(body))
+                headers.add_vary_header("Accept-Encoding")
+                message = {**message, "body": body}
+            await send(start)
+            await send(message)
+
+        await self.app(scope, receive, send_maybe_compressed)
+
+
+def _compressible(scope: Scope, start: Message, body: bytes) -> bool:
+    if len(body) < MIN_COMPRESS_BYTES:
+        return False
+    headers = {name.lower(): value for name, value in start.get("headers", [])}
+    content_type = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
+    if b"content-encoding" in headers or content_type not in COMPRESSIBLE:
+        return False
+    return not (content_type == b"text/html" and scope.get("csrf_printed"))

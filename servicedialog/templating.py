@@ -128,6 +128,18 @@ def build_templates() -> Jinja2Templates:
     return Jinja2Templates(env=env, context_processors=[_request_context])
 
 
+def warm_templates(templates: Jinja2Templates) -> int:
+    """Load (compile and cache) every page template; returns how many."""
+    names = [
+        str(path.relative_to(TEMPLATE_DIR))
+        for path in TEMPLATE_DIR.rglob("*.html")
+        if not path.name.startswith("_") and "_macros" not in path.parts
+    ]
+    for name in names:
+        templates.env.get_template(name)
+    return len(names)
+
+
 def _today(time_zone: str) -> date:
     return datetime.now(ZoneInfo(time_zone)).date()
 

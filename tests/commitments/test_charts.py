@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from commitments.charts import history_figure, period_label
+from commitments.charts import history_chart, period_label
 from servicedialog.charts import PLOTLY_JS_PATH, figure_json
 
 
@@ -38,20 +38,30 @@ def test_period_labels_follow_the_language(period, language, expected):
     assert period_label(date(2026, 1, 1), period, language) == expected
 
 
-def test_history_figure_leaves_gaps_for_too_few_cases_and_steps_the_target():
+def test_history_chart_leaves_gaps_for_too_few_cases_and_steps_the_target():
+    from bs4 import BeautifulSoup
+
     rows = [
         _Row(date(2026, 1, 1), 0.95, False, 0.9),
         _Row(date(2026, 2, 1), 1.0, True, 0.9),
         _Row(date(2026, 3, 1), 0.8125, False, 0.95),
     ]
-    figure = json.loads(history_figure(rows, "sv").to_json())  # type: ignore[arg-type]
-    kept, target = figure["data"]
-    assert kept["name"] == "Andel hållna"
-    assert kept["y"] == [95.0, None, 81.2]
-    assert kept["connectgaps"] is False
-    assert target["y"] == [90.0, 90.0, 95.0]
-    assert target["line"]["shape"] == "hv"
-    assert figure["layout"]["separators"] == ", "
+    svg = BeautifulSoup(str(history_chart(rows, "sv")), "html.parser").svg  # type: ignore[arg-type]
+    assert svg["aria-hidden"] == "true"  # the table beside it carries the figures
+    kept, target = svg.find_all("path")
+    # Two runs of the kept share (the middle period had too few cases): a gap between.
+    assert kept["d"].count("M") == 2 and "stroke-dasharray" not in kept.attrs
+    assert target["stroke-dasharray"] and "H" in target["d"] and "V" in target["d"]
+    tips = [t.text for t in svg.find_all("title")]
+    assert tips == ["jan. 2026: 95\u00a0%", "mars 2026: 81,2\u00a0%"]
+    assert [t.text for t in svg.find_all("text")][-2:] == ["Andel hållna", "Mål"]
+
+
+def test_chart_texts_are_escaped():
+    from servicedialog.svgchart import Series, line_chart
+
+    svg = str(line_chart(["<b>x</b>"], [Series("<script>", [50.0], "#000")], number=str))
+    assert "<b>" not in svg and "<script>" not in svg and "&lt;script&gt;" in svg
 
 
 def test_figure_json_cannot_close_the_script_element():

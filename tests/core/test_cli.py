@@ -38,10 +38,18 @@ def invoke(*args: str):
 
 
 def all_commands(group: click.Group, prefix=()):
-    for name, command in sorted(group.commands.items()):
+    """Every command path, the features' commands included (the main group lists them)."""
+    context = click.Context(group)
+    for name in sorted(group.list_commands(context)):
+        command = group.get_command(context, name)
         yield (*prefix, name)
         if isinstance(command, click.Group):
             yield from all_commands(command, (*prefix, name))
+
+
+def test_the_command_list_holds_the_features_commands_too():
+    paths = set(all_commands(main))
+    assert {("retention",), ("catalogue", "import"), ("orgs", "list"), ("users", "list")} <= paths
 
 
 @pytest.mark.parametrize("path", list(all_commands(main)), ids=" ".join)
@@ -54,7 +62,9 @@ def test_every_command_has_help(path):
 def test_migrate_then_check(env):
     result = invoke("check")
     assert result.exit_code == 1
-    assert "not applied" in result.output and "servicedialog migrate" in result.output
+    # SQLite: the file is not there yet; PostgreSQL: an empty schema.
+    assert "does not exist" in result.output or "not applied" in result.output
+    assert "servicedialog migrate" in result.output
     assert invoke("migrate").exit_code == 0
     result = invoke("check")
     assert result.exit_code == 0, result.output
@@ -209,8 +219,43 @@ def test_mail_send_loop_keeps_sending_until_interrupted(env, monkeypatch, smtp_s
             time.sleep(0.1)
         assert [m["To"] for m in smtp_server.messages] == ["anna@example.se"]
     finally:
+        # SIGTERM, as a supervisor stops it: SIGINT is ignored in a background job.
+        process.send_signal(signal.SIGTERM)
+        try:
+            out, err = process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()  # never leave the child behind
+            out, err = process.communicate()
+    assert process.returncode == 0, err
+    assert "stopped" in out
+
+
+def test_mail_send_loop_stops_on_ctrl_c_even_when_started_in_the_background(env, monkeypatch):
+    """A shell's background job inherits SIGINT as ignored; the loop stops on it anyway."""
+    invoke("migrate")
+    monkeypatch.setenv("SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("SMTP_PORT", "1")
+    monkeypatch.setenv("MAIL_SEND_INTERVAL", "1")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "servicedialog", "mail", "send", "--loop"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        cwd=ROOT,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),  # as `cmd &` does
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while process.poll() is None and time.monotonic() < deadline:
+            if "sending through" in (process.stdout.readline() or ""):
+                break
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
     assert process.returncode == 0, err
     assert "stopped" in out
 
@@ -262,3 +307,46 @@ def test_cli_reference_in_docs_is_in_sync():
     for path in all_commands(main):
         help_text = invoke(*path, "--help").output.strip()
         assert help_text in doc, f"docs/cli.md is out of date for: servicedialog {' '.join(path)}"
+
+
+@pytest.mark.parametrize(
+    "url,words",
+    [
+        ("postgres://app:app@127.0.0.1:1/app", "cannot connect to the database"),
+        ("sqlite:///{tmp}/no/such/folder/db.sqlite3", "does not exist"),
+        ("sqlite:////{tmp}/four/slashes/db.sqlite3", "does not exist"),
+    ],
+)
+def test_check_says_it_cannot_connect_and_creates_nothing(env, monkeypatch, tmp_path, url, words):
+    monkeypatch.setenv("DATABASE_URL", url.format(tmp=str(tmp_path).lstrip("/")))
+    started = time.monotonic()
+    result = invoke("check")
+    assert result.exit_code == 1 and words in result.output, result.output
+    assert "not applied" not in result.output
+    assert time.monotonic() - started < 20
+    assert not (tmp_path / "no").exists() and not (tmp_path / "four").exists()
+
+
+def test_sqlalchemy_style_four_slash_urls_work(env, monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/four.sqlite3")
+    assert invoke("migrate").exit_code == 0
+    result = invoke("check")
+    assert result.exit_code == 0, result.output
+
+
+def test_orgs_list_and_users_list(env):
+    invoke("migrate")
+    invoke("orgs", "create", "exempelkommun", "--name", "Exempelkommun")
+    invoke("orgs", "create", "grannkommun", "--name", "Grannkommun", "--country", "FI")
+    invoke("users", "create", "kim@example.se", "--org", "exempelkommun", "--role", "handler",
+           "--password", "long enough pw")  # fmt: skip
+    invoke("users", "create", "kim@example.se", "--org", "grannkommun", "--role", "admin")
+    orgs = invoke("orgs", "list").output
+    assert re.search(r"exempelkommun\s+SE\s+municipality\s+0\s+1\s+Exempelkommun", orgs)
+    assert "grannkommun" in orgs and "2 organisation(s)" in orgs
+    users = invoke("users", "list").output
+    assert "kim@example.se  exempelkommun:handler grannkommun:admin" in users
+    only = invoke("users", "list", "--org", "grannkommun").output
+    assert "grannkommun:admin" in only and "exempelkommun" not in only
+    unknown = invoke("users", "list", "--org", "atlantis")
+    assert unknown.exit_code == 1 and "no organisation" in unknown.output
