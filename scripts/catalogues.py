@@ -66,10 +66,15 @@ def update(language: str) -> int:
     for message in catalog:
         if not message.id:
             continue
-        if language == "en" and not (message.string and all(message.string)):
+        if language == "en" and (message.fuzzy or not (message.string and all(message.string))):
             message.string = message.id
-        if not message.string or (isinstance(message.string, tuple) and not all(message.string)):
-            missing += 1
+            message.flags.discard("fuzzy")
+        if (
+            message.fuzzy
+            or not message.string
+            or (isinstance(message.string, tuple) and not all(message.string))
+        ):
+            missing += 1  # a fuzzy guess is not a translation: check it and drop the flag
     with path.open("wb") as handle:
         write_po(
             handle,

@@ -88,7 +88,7 @@ def test_quality_manager_uploads_case_data_and_sees_the_report(page, check_a11y,
     assert "okänd service_code OKAND" in page.content()
     check_a11y(page, "qm-upload-preview")
     page.get_by_role("button", name="Importera").click()
-    assert "1 ärenden importerade, 1 rader avvisade" in page.content()
+    assert "1 ärende importerat, 1 rad avvisad" in page.content()
     check_a11y(page, "qm-upload-report")
 
 

@@ -79,7 +79,7 @@ def test_upload_shows_a_preview_and_imports_on_confirmation(client, member, org)
     token = page.select_one("input[name=token]")["value"]
     report = post_form(client, "/commitments/manage/upload/confirm", {"token": token})
     assert report.status_code == 200
-    assert "1 ärenden importerade, 1 rader avvisade" in report.text
+    assert "1 ärende importerat, 1 rad avvisad" in report.text  # in the singular
     assert "Rad 3:" in report.text
     assert run(client, CaseRecord.all().count) == 1
     again = post_form(client, "/commitments/manage/upload/confirm", {"token": token})

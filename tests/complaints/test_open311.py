@@ -454,7 +454,11 @@ def test_a_new_request_is_not_published_until_it_is_released(client, city, api_k
     assert item["service_request_id"] == number and item["status"] == "open"
     assert item["service_code"] == "GATA" and item["service_name"] == "Streets and roads"
     assert item["agency_responsible"] == "Street office"
-    assert item["service_notice"] == ANSWER_PROMISE_EN
+    # The organisation's answer promise, and the promise the request says was not kept.
+    assert item["service_notice"] == (
+        ANSWER_PROMISE_EN
+        + " The promise not kept: We repair dangerous potholes within 2 working days."
+    )
     assert item["description"] is None and item["status_notes"] is None
     assert (item["address"], item["lat"], item["long"], item["media_url"]) == (None,) * 4
     requested = datetime.fromisoformat(item["requested_datetime"])

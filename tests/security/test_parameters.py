@@ -57,7 +57,8 @@ FORM_FIELDS = {
     "published_answer", "published_text", "reason", "received_on", "remedy", "remedy_en",
     "remedy_sv", "retention_class", "review_date", "roles", "root_cause", "score",
     "secret", "service", "slug", "start_event", "status", "stop_event", "target_group",
-    "text", "threshold", "title", "token", "unit", "valid_from", "website",
+    "text", "threshold", "title", "token", "unit", "valid_from", "website", "started_on",
+    "action", "as_answer",
 }  # fmt: skip
 
 
