@@ -61,6 +61,7 @@ feature = Feature(
     commands=(catalogue, fulfilment, import_cases_command, packages),
     seed_demo=seed_demo,
     start_panel=start_panel,
+    start_order=20,
     audit_actions=AUDIT_ACTIONS,
     audit_objects=AUDIT_OBJECTS,
 )

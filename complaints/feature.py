@@ -47,7 +47,7 @@ AUDIT_ACTIONS = {
     "reply_template.deleted": _("Removed a reply template"),
 }
 AUDIT_OBJECTS = {
-    "Feedback": (_("Feedback"), "complaints:detail"),
+    "Feedback": (_("Feedback record"), "complaints:detail"),
     "Attachment": (_("Attachment"), None),
     "ReplyTemplate": (_("Reply template"), None),
 }
@@ -66,6 +66,7 @@ feature = Feature(
     commands=(feedback_group, retention_command),
     seed_demo=seed_demo,
     start_panel=start_panel,
+    start_order=10,
     audit_actions=AUDIT_ACTIONS,
     audit_objects=AUDIT_OBJECTS,
 )

@@ -65,6 +65,7 @@ class Feature:
     # None when the feature has nothing for their roles. The page includes the template
     # with the context as ``panel``.
     start_panel: Callable[[Any], Awaitable[tuple[str, dict[str, Any]] | None]] | None = None
+    start_order: int = 100  # panels are shown in this order (the most urgent work first)
     # Error answers under the feature's mount in its own format (a standard's error
     # document): (request, status, description) -> response. Default: the HTML pages.
     error_response: Callable[[Any, int, str], Any] | None = None

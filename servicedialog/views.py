@@ -119,7 +119,7 @@ async def staff_home(request: Request) -> Response:
     """What each role needs first, from every feature that has something for them."""
     panels = []
     if request.state.organisation is not None:
-        for feature in request.app.state.features:
+        for feature in sorted(request.app.state.features, key=lambda f: f.start_order):
             if feature.start_panel is not None:
                 found = await feature.start_panel(request)
                 if found is not None:

@@ -352,11 +352,16 @@ async def audit_log(request: Request) -> Response:
     else:
         action = ""
     page = await paginate(query.order_by("-id"), request)
+    # People are named, not numbered: the records that are people, and handlers in details.
+    ids = {int(e.object_id) for e in page.items if e.object_type == "User" and e.object_id}
+    ids |= {e.detail["handler"] for e in page.items if isinstance(e.detail.get("handler"), int)}
+    people = {u.id: str(u) for u in await User.filter(id__in=ids)} if ids else {}
     return render(
         request,
         "orgs/audit.html",
         {
             "page": page,
+            "people": people,
             "action": action,
             "actions": labels,
             "objects": request.app.state.audit_objects,
