@@ -7,6 +7,7 @@ Without Chromium these tests are skipped locally; with REQUIRE_BROWSER=1 (CI) th
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import socket
@@ -64,22 +65,23 @@ def _wait_for(url: str, process: subprocess.Popen[bytes], timeout: float = 30) -
     raise RuntimeError(f"no answer from {url}")
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    _require_chromium()
-    var = tmp_path_factory.mktemp("browser-var")
-    env = {
+def demo_env(var: Path) -> dict[str, str]:
+    """The environment of a server on its own SQLite database in `var`."""
+    return {
         **os.environ,
         "VAR_DIR": str(var),
         "DATABASE_URL": f"sqlite://{var}/db.sqlite3",
         "SECRET_KEY": secrets.token_urlsafe(40),
         "LOG_LEVEL": "WARNING",
     }
-    cli = [sys.executable, "-m", "servicedialog"]
-    subprocess.run([*cli, "demo", "--seed-only"], env=env, check=True, capture_output=True)
+
+
+@contextlib.contextmanager
+def serving(env: dict[str, str]) -> Iterator[str]:
+    """`servicedialog serve` on an already migrated database; its base URL while it runs."""
     port = _free_port()
     process = subprocess.Popen(
-        [*cli, "serve", "--port", str(port), "--no-migrate"],
+        [sys.executable, "-m", "servicedialog", "serve", "--port", str(port), "--no-migrate"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -90,6 +92,16 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    _require_chromium()
+    env = demo_env(tmp_path_factory.mktemp("browser-var"))
+    cli = [sys.executable, "-m", "servicedialog"]
+    subprocess.run([*cli, "demo", "--seed-only"], env=env, check=True, capture_output=True)
+    with serving(env) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -6,15 +6,13 @@ the feedback itself."""
 
 from __future__ import annotations
 
-import os
-import secrets
 import subprocess
 import sys
 from collections.abc import Iterator
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM, LAUNCH_ARGS, _free_port, _require_chromium, _wait_for
+from tests.browser.conftest import CHROMIUM, LAUNCH_ARGS, _require_chromium, demo_env, serving
 
 MARK = "xss-marker"
 PAYLOAD = f'<img src=x onerror="window.__xss=1"><b class="{MARK}">B</b>"\'&'
@@ -66,33 +64,15 @@ run_with_db(_settings(), seed)
 @pytest.fixture(scope="module")
 def injected(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, str]]:
     _require_chromium()
-    var = tmp_path_factory.mktemp("injection-var")
-    env = {
-        **os.environ,
-        "VAR_DIR": str(var),
-        "DATABASE_URL": f"sqlite://{var}/db.sqlite3",
-        "SECRET_KEY": secrets.token_urlsafe(40),
-        "LOG_LEVEL": "WARNING",
-    }
+    env = demo_env(tmp_path_factory.mktemp("injection-var"))
     cli = [sys.executable, "-m", "servicedialog"]
     subprocess.run([*cli, "migrate"], env=env, check=True, capture_output=True)
     seeded = subprocess.run(
         [sys.executable, "-c", SEED], env=env, check=True, capture_output=True, text=True
     )
     token, record_id = seeded.stdout.split()[-2:]
-    port = _free_port()
-    process = subprocess.Popen(
-        [*cli, "serve", "--port", str(port), "--no-migrate"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        _wait_for(f"http://127.0.0.1:{port}/healthz", process)
-        yield f"http://127.0.0.1:{port}", token, record_id
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with serving(env) as url:
+        yield url, token, record_id
 
 
 def _clean(page, where: str) -> None:  # type: ignore[no-untyped-def]

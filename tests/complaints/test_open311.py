@@ -3,14 +3,7 @@ errors, what is public, and a real third-party client (PyPI `georeport`) against
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -739,50 +732,9 @@ def test_answers_may_be_read_by_any_web_app(client, city):
 # --- a real third-party client against a real server ------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture
-def server(settings, client) -> Iterator[str]:
-    """`servicedialog serve` on the test's database (the in-process client writes to it)."""
-    port = _free_port()
-    env = {
-        **os.environ,
-        "VAR_DIR": str(settings.var_dir),
-        "DATABASE_URL": settings.database_url,
-        "SECRET_KEY": settings.secret_key,
-        "BASE_URL": f"http://127.0.0.1:{port}",
-        "ENVIRONMENT": "test",
-        "LOG_LEVEL": "WARNING",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "servicedialog", "serve", "--port", str(port), "--no-migrate"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert process.poll() is None, "the server exited"
-            try:
-                with urllib.request.urlopen(f"{url}/healthz", timeout=1):
-                    break
-            except OSError:
-                assert time.monotonic() < deadline, "the server did not answer"
-                time.sleep(0.1)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-def test_the_georeport_client_files_and_follows_feedback(client, city, api_key, server):
-    root = f"{server}/open311/v2"
+def test_the_georeport_client_files_and_follows_feedback(client, city, api_key, live_server):
+    # `servicedialog serve` on the test's database (the in-process client writes to it).
+    root = f"{live_server(workers=1)}/open311/v2"
     run(client, create_org, "grannkommun")  # so jurisdiction_id is needed
     publish_at_once(client, city)
     # Filing: the client is read-only, so the POST is the specification's form, sent with
