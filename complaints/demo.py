@@ -117,9 +117,9 @@ async def seed(org: Organisation, count: int = 2500, seed_value: int = 2026) -> 
                 language="sv" if rng.random() < 0.93 else "en",
             ),
         )
-        feedback = registered.feedback
         if days_ago < 12 and rng.random() < 0.6:
             continue  # recent ones are still open, some overdue
+        feedback = await registered.record()
         handler = rng.choice(handler_list)
         await services.assign(feedback, handler, handler)
         if days_ago < 40 and rng.random() < 0.5:

@@ -105,8 +105,13 @@ class NewFeedback:
 
 @dataclass(frozen=True)
 class Registered:
-    feedback: Feedback
+    id: int
+    number: str
     token: str  # for the private tracking link; only its hash is stored
+
+    async def record(self) -> Feedback:
+        """The stored feedback (one read: the public form does not need it)."""
+        return await Feedback.get(id=self.id)
 
 
 async def publication_of(organisation_id: int) -> Publication:
@@ -173,23 +178,23 @@ async def register(organisation: Organisation, new: NewFeedback, base_url: str =
         data={**new.details, "channel": str(new.channel)},
     )
 
-    def plan() -> Plan[None]:
+    def plan() -> Plan[int]:
         feedback.number = yield from number_step(organisation, received.year)
-        yield Insert(feedback)
-        event.feedback_id = feedback.id
-        yield Insert(event)
+        feedback.id = event.feedback_id = yield Insert.of(feedback)
+        yield Insert.of(event)
         for stored in new.attachments:
-            yield Insert(stored.row(feedback))
+            yield Insert.of(stored.row(feedback))
         receipt = (
             notices.receipt(feedback, organisation, base_url + tracking_path(token))
             if base_url
             else None
         )
         if receipt is not None:
-            yield Insert(receipt)
+            yield Insert.of(receipt)
+        return feedback.id
 
-    await writes.run(plan())
-    return Registered(feedback, token)
+    feedback_id = await writes.run(plan())
+    return Registered(feedback_id, feedback.number, token)
 
 
 MAIL_TOKEN = re.compile(r"^m([0-9]{1,9})x([A-Za-z0-9_-]{32})$")

@@ -452,13 +452,11 @@ async def register(request: Request) -> Response:
             # record's page is theirs to see only if they may; else back to the form.
             access = await load_access(request)
             target = (
-                str(request.url_for("complaints:detail", id=registered.feedback.id))
-                if access.can(READ, registered.feedback)
+                str(request.url_for("complaints:detail", id=registered.id))
+                if access.can(READ, await registered.record())
                 else str(request.url_for("complaints:register"))
             )
-            return done(
-                request, target, _("Registered as %(number)s."), number=registered.feedback.number
-            )
+            return done(request, target, _("Registered as %(number)s."), number=registered.number)
     context = catalogue.choices(language, form.get("service"))
     return render(
         request,

@@ -19,7 +19,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Scope, Send
 from tortoise.contrib.starlette import RegisterTortoise
 
-from servicedialog import audit, charts, mail, openapi, views
+from servicedialog import audit, charts, mail, openapi, views, writes
 from servicedialog.auth import SESSION_KEY, StaffMiddleware, public
 from servicedialog.cache import TTLCache
 from servicedialog.csrf import CSRFMiddleware
@@ -114,7 +114,10 @@ def create_app(
             # Every worker runs a sender when SMTP is configured; claims keep them apart.
             mail.background_sender(settings),
         ):
-            yield
+            try:
+                yield
+            finally:
+                writes.close()  # the write connection, before Tortoise closes its own
 
     async def openapi_json(request: Request) -> Response:
         return JSONResponse(openapi.document(features, settings.base_url))

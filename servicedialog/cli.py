@@ -36,12 +36,16 @@ def run_with_db(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
     from tortoise.context import TortoiseContext
     from tortoise.exceptions import BaseORMException
 
+    from servicedialog import writes
     from servicedialog.db import tortoise_config
 
     async def main() -> T:
         async with TortoiseContext() as ctx:
             await ctx.init(config=tortoise_config(settings, discover()))
-            return await work()
+            try:
+                return await work()
+            finally:
+                writes.close()
 
     try:
         return asyncio.run(main())

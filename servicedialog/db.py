@@ -12,10 +12,17 @@ from servicedialog.settings import Settings, load_settings
 
 CORE_APP = "core"
 
-# WAL and foreign keys are Tortoise's SQLite defaults; a busy timeout lets several
+# The PRAGMAs of every SQLite connection the app opens: Tortoise's (it runs the URL's
+# parameters on connect) and servicedialog.writes's own. WAL lets readers and one writer
+# work at once (Tortoise's default too, as are foreign keys); a busy timeout lets several
 # worker processes write without "database is locked", and NORMAL synchronous is safe
 # under WAL (see docs/operators.md).
-SQLITE_PRAGMAS = {"busy_timeout": "10000", "synchronous": "NORMAL"}
+SQLITE_PRAGMAS = {
+    "journal_mode": "WAL",
+    "foreign_keys": "ON",
+    "busy_timeout": "10000",
+    "synchronous": "NORMAL",
+}
 
 
 def sqlite_path(url: str) -> str:

@@ -9,48 +9,100 @@ to 40 ms), and a process that waits for it sleeps in SQLite's busy handler (1, 2
 600 submissions a second with a p99 over 100 ms (``bench/RESULTS.md``).
 
 Here a transaction is written once, as a *plan*: a generator that yields its statements
-(:class:`Insert` of an unsaved model instance, :class:`Query` of raw SQL) and receives each
-one's result. :func:`run` carries it out:
+(:class:`Insert` of one row, :class:`Query` of raw SQL) and receives each one's result:
+the new row's id for an insert (so the plan passes it on, e.g. to the history event of the
+record it just inserted), the rows for a query. :func:`run` carries it out:
 
-* on SQLite in **one call in the connection's thread**: an ``flock`` on a file next to the
-  database queues the writers of all processes (a waiting process wakes as soon as the
-  lock is free), then ``BEGIN IMMEDIATE``, the statements and ``COMMIT``. The database's
-  write lock is held for the statements only.
-* on PostgreSQL, or inside a transaction that is already open, statement by statement
-  through Tortoise in a transaction (a row lock there does not stop other writers).
+* on a SQLite file, in **one call on a connection of its own**: each process has, per
+  database file, one standard-library ``sqlite3`` connection used by one thread of its
+  own, so the writes of the process queue there, and none of them waits for (or blocks)
+  the event loop or Tortoise's connection. In that thread an ``flock`` on
+  ``<database>-writers.lock`` queues the writers of all processes, then ``BEGIN
+  IMMEDIATE``, the statements and ``COMMIT``: the database's write lock is held for the
+  statements only. Both connections see what the other committed (WAL).
+* on PostgreSQL, or inside a transaction that is already open (which it then joins),
+  statement by statement through Tortoise's public API (``in_transaction``,
+  ``execute_query_dict``): a row lock there does not stop other writers.
 
-Inserts use Tortoise's own INSERT statement and field conversion (which validates), so a
-model written here must have a generated integer key and no database defaults (checked),
-and its save signals are not sent (we use none).
+Only supported interfaces are used, so that an upgrade of Tortoise or aiosqlite cannot
+silently change what happens here:
+
+* The database file and its PRAGMAs come from the connection's URL in Tortoise's public
+  ``db_config`` (the URL :func:`servicedialog.db.tortoise_config` builds from the
+  settings, with :data:`servicedialog.db.SQLITE_PRAGMAS`), so the side connection has the
+  same settings as Tortoise's (WAL, busy timeout, synchronous, foreign keys, and any PRAGMA
+  added to ``DATABASE_URL``, such as ``query_only``). When the file cannot be told, writing
+  fails: never without the writers' lock.
+* The writers' lock is waited for at most as long as the busy timeout (polled with short
+  sleeps: ``flock`` has no timeout); then the write fails as a busy database does
+  (``OperationalError("database is locked …")``), which the app answers with 503 and the
+  form as typed (:mod:`servicedialog.errors`).
+* An insert is plain SQL: :meth:`Insert.of` takes a model instance's table, columns and
+  values from the model's metadata (``_meta.db_table``, ``fields_db_projection``,
+  ``fields_map``) and each field's ``to_db_value`` (which validates and fills
+  ``auto_now_add``), as Tortoise's own ``save()`` does; generated columns and database
+  defaults are left to the database, and the primary key comes back (``RETURNING``). The
+  instance is not marked as saved: to work with the stored record, load it by its id. Save
+  signals are not sent (we use none).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
+import fcntl
+import functools
 import os
 import re
 import sqlite3
+import threading
+import time
 from collections.abc import Callable, Generator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import count
 from typing import Any, TypeVar
+from urllib.parse import parse_qsl, urlsplit
 
-from tortoise import connections
+import tortoise.backends.sqlite  # noqa: F401  # the sqlite3 adapters for dates and decimals
 from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClient
+from tortoise.connection import get_connection, get_connections
 from tortoise.exceptions import IntegrityError, OperationalError
+from tortoise.fields.base import DatabaseDefault
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
+from servicedialog.db import sqlite_path
+
 T = TypeVar("T")
 
+LOCK_SUFFIX = "-writers.lock"  # the writers' lock file, next to the database
 
-@dataclass
+
+@dataclass(frozen=True)
 class Insert:
-    """Insert an unsaved model instance; its primary key is set afterwards."""
+    """Insert one row into ``table``: ``values`` maps column names to database values.
+    The step's result is the new row's ``returning`` column (its id)."""
 
-    instance: Model
+    table: str
+    values: dict[str, Any]
+    returning: str = "id"
+
+    @classmethod
+    def of(cls, instance: Model) -> Insert:
+        """The row of an unsaved model instance, as ``save()`` would write it."""
+        meta = instance._meta
+        values: dict[str, Any] = {}
+        for name, column in meta.fields_db_projection.items():
+            model_field = meta.fields_map[name]
+            value = getattr(instance, name)
+            if model_field.generated or isinstance(value, DatabaseDefault):
+                continue  # the database fills it
+            values[column] = model_field.to_db_value(value, instance)
+        return cls(meta.db_table, values, meta.fields_db_projection[meta.pk_attr])
 
 
-@dataclass
+@dataclass(frozen=True)
 class Query:
     """Raw SQL with ``?`` placeholders (turned into ``$1``, ``$2`` … on PostgreSQL); the
     result is the list of rows as dicts (e.g. of a ``RETURNING`` clause)."""
@@ -65,18 +117,34 @@ Plan = Generator[Step, Any, T]
 
 async def run(plan: Plan[T], connection_name: str = "default") -> T:
     """Carry out ``plan`` as one transaction and return what it returns."""
-    client = connections.get(connection_name)
+    client = get_connection(connection_name)
     if isinstance(client, TransactionalDBClient):  # inside the caller's transaction
         return await _run_async(plan, client)
-    if client.capabilities.dialect != "sqlite":
-        async with in_transaction(connection_name) as transaction:
-            return await _run_async(plan, transaction)
-    lock = _writer_lock(getattr(client, "filename", ""))
-    async with client.acquire_connection() as connection:  # this process's one connection
-        # aiosqlite runs each call in the connection's own thread; `_execute` is how its
-        # public methods do it, used here to run the whole transaction in one call.
-        result: T = await connection._execute(_run_sqlite, plan, connection._conn, lock, client)
-        return result
+    if client.capabilities.dialect == "sqlite":
+        written = _submit(connection_name, plan)
+        if written is not None:
+            return await written
+    # PostgreSQL, or an in-memory SQLite database (one process, Tortoise's own connection)
+    async with in_transaction(connection_name) as transaction:
+        return await _run_async(plan, transaction)
+
+
+def numbered(sql: str) -> str:
+    """``?`` placeholders as PostgreSQL's ``$1``, ``$2`` …"""
+    numbers = count(1)
+    return re.sub(r"\?", lambda _match: f"${next(numbers)}", sql)
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+@functools.lru_cache(maxsize=256)
+def _insert_sql(table: str, columns: tuple[str, ...], returning: str) -> str:
+    return (
+        f"INSERT INTO {_quoted(table)} ({', '.join(map(_quoted, columns))}) "
+        f"VALUES ({', '.join('?' for _ in columns)}) RETURNING {_quoted(returning)}"
+    )
 
 
 def _send(plan: Plan[T], value: Any) -> tuple[Step | None, T | None]:
@@ -96,83 +164,178 @@ def _drive(plan: Plan[T], execute: Callable[[Step], Any]) -> T:
 
 async def _run_async(plan: Plan[T], connection: BaseDBAsyncClient) -> T:
     postgres = connection.capabilities.dialect == "postgres"
-    step, result = _send(plan, None)
-    while step is not None:
-        if isinstance(step, Insert):
-            await step.instance.save(using_db=connection, force_create=True)
-            step, result = _send(plan, None)
-        else:
-            sql = _numbered(step.sql) if postgres else step.sql
-            step, result = _send(plan, await connection.execute_query_dict(sql, step.params))
-    return result  # type: ignore[return-value]
 
+    async def execute(sql: str, params: list[Any]) -> list[dict[str, Any]]:
+        return await connection.execute_query_dict(numbered(sql) if postgres else sql, params)
 
-def _numbered(sql: str) -> str:
-    numbers = count(1)
-    return re.sub(r"\?", lambda _match: f"${next(numbers)}", sql)
-
-
-# --- SQLite, in the connection's thread ------------------------------------------------
-
-_lock_files: dict[tuple[int, str], int] = {}
-
-
-def _writer_lock(database: str) -> int | None:
-    """This process's descriptor of the writers' lock file of ``database`` (None for an
-    in-memory database). Kept per process id: a forked child must open its own, since an
-    inherited descriptor would share the parent's lock."""
-    if not database or database == ":memory:" or database.startswith("file::memory:"):
-        return None
-    key = (os.getpid(), database)
-    if key not in _lock_files:
-        _lock_files[key] = os.open(database + "-writers.lock", os.O_RDWR | os.O_CREAT, 0o600)
-    return _lock_files[key]
-
-
-def _run_sqlite(
-    plan: Plan[T], conn: sqlite3.Connection, lock: int | None, client: BaseDBAsyncClient
-) -> T:
-    import fcntl
-
-    if lock is not None:
-        fcntl.flock(lock, fcntl.LOCK_EX)
     try:
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                result = _drive(plan, lambda step: _sqlite_step(conn, client, step))
-                conn.execute("COMMIT")
-            except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                raise
-        except sqlite3.IntegrityError as error:  # as Tortoise reports them elsewhere
-            raise IntegrityError(error) from error
-        except sqlite3.OperationalError as error:
-            raise OperationalError(error) from error
-        return result
+        step, result = _send(plan, None)
+        while step is not None:
+            if isinstance(step, Insert):
+                sql = _insert_sql(step.table, tuple(step.values), step.returning)
+                rows = await execute(sql, list(step.values.values()))
+                step, result = _send(plan, rows[0][step.returning])
+            else:
+                step, result = _send(plan, await execute(step.sql, step.params))
+        return result  # type: ignore[return-value]  # the plan's own return value
     finally:
         plan.close()
-        if lock is not None:
-            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def _sqlite_step(conn: sqlite3.Connection, client: BaseDBAsyncClient, step: Step) -> Any:
+# --- SQLite: one connection and thread per process and database file -------------------
+
+
+Database = tuple[str, tuple[tuple[str, str], ...]]  # a SQLite file and its PRAGMAs
+
+
+def _database(connection_name: str) -> Database | None:
+    """The SQLite file and PRAGMAs of a connection, from Tortoise's configuration (our URL
+    or a dict in Tortoise's own form); None for an in-memory database."""
+    info = get_connections().db_config[connection_name]
+    if isinstance(info, str):
+        return _from_url(info)
+    credentials = dict(info.get("credentials", {}))
+    path = str(credentials.pop("file_path", ""))
+    return _checked(path, {key: str(value) for key, value in credentials.items()})
+
+
+@functools.lru_cache(maxsize=64)
+def _from_url(url: str) -> Database | None:
+    return _checked(sqlite_path(url), dict(parse_qsl(urlsplit(url).query)))
+
+
+def _checked(path: str, pragmas: dict[str, str]) -> Database | None:
+    if path == ":memory:" or path.startswith("file::memory:"):
+        return None
+    if not path:
+        raise OperationalError(
+            "servicedialog.writes: cannot tell the SQLite file from the connection's "
+            "configuration; not writing without the writers' lock"
+        )
+    return os.path.abspath(path), tuple(pragmas.items())
+
+
+class _SideConnection:
+    """This process's connection to one database file (with one set of PRAGMAs): a
+    ``sqlite3`` connection opened and used by one thread, and the writers' lock file."""
+
+    def __init__(self, path: str, pragmas: tuple[tuple[str, str], ...]) -> None:
+        self.path = path
+        # The busy timeout first, so that the other PRAGMAs wait for a busy database too.
+        self.pragmas = sorted(pragmas, key=lambda item: item[0] != "busy_timeout")
+        self.thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="writes")
+        self.lock = os.open(path + LOCK_SUFFIX, os.O_RDWR | os.O_CREAT, 0o600)
+        self.connection: sqlite3.Connection | None = None
+        self.timeout = 0.0  # the busy timeout, seconds; read from the connection
+
+    def submit(self, plan: Plan[T]) -> asyncio.Future[T]:
+        context = contextvars.copy_context()  # as asyncio.to_thread does
+        work = functools.partial(context.run, self._transaction, plan)
+        return asyncio.get_running_loop().run_in_executor(self.thread, work)
+
+    def close(self) -> None:
+        """Close the connection and the lock file after the writes already queued."""
+        self.thread.submit(self._close)
+        self.thread.shutdown(wait=False)
+
+    # In the connection's thread:
+
+    def _connect(self) -> sqlite3.Connection:
+        if self.connection is None:
+            connection = sqlite3.connect(self.path, isolation_level=None)
+            try:
+                connection.row_factory = sqlite3.Row
+                for name, value in self.pragmas:
+                    connection.execute(f"PRAGMA {name}={value}").fetchall()
+                (busy_ms,) = connection.execute("PRAGMA busy_timeout").fetchone()
+            except BaseException:
+                connection.close()
+                raise
+            self.connection, self.timeout = connection, busy_ms / 1000
+        return self.connection
+
+    def _close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
+        os.close(self.lock)
+
+    def _lock_writers(self) -> None:
+        """Take the writers' lock, waiting at most the busy timeout."""
+        deadline = time.monotonic() + self.timeout
+        pause = 0.00005
+        while True:
+            try:
+                fcntl.flock(self.lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise OperationalError(
+                        f"database is locked: another writer held {self.path}{LOCK_SUFFIX} "
+                        f"for longer than the busy timeout ({self.timeout * 1000:.0f} ms)"
+                    ) from None
+                time.sleep(min(pause, left))
+                pause = min(pause * 2, 0.001)
+
+    def _transaction(self, plan: Plan[T]) -> T:
+        locked = False
+        try:
+            try:
+                connection = self._connect()
+                self._lock_writers()
+                locked = True
+                connection.execute("BEGIN IMMEDIATE")
+                try:
+                    result = _drive(plan, lambda step: _sqlite_step(connection, step))
+                    connection.execute("COMMIT")
+                except BaseException:
+                    if connection.in_transaction:
+                        connection.execute("ROLLBACK")
+                    raise
+            except sqlite3.IntegrityError as error:  # as Tortoise reports them elsewhere
+                raise IntegrityError(error) from error
+            except sqlite3.OperationalError as error:
+                raise OperationalError(error) from error
+            return result
+        finally:
+            plan.close()
+            if locked:
+                fcntl.flock(self.lock, fcntl.LOCK_UN)
+
+
+def _sqlite_step(connection: sqlite3.Connection, step: Step) -> Any:
     if isinstance(step, Query):
-        cursor = conn.execute(step.sql, step.params)
-        return [dict(row) for row in cursor.fetchall()]
-    instance = step.instance
-    executor = client.executor_class(model=type(instance), db=client)
-    if instance._custom_generated_pk or executor._has_db_default_values(
-        instance, executor.regular_columns
-    ):
-        raise TypeError(f"{type(instance).__name__} cannot be written by servicedialog.writes")
-    fields = instance._meta.fields_map
-    values = [
-        fields[name].to_db_value(getattr(instance, name), instance)
-        for name in executor.regular_columns
-    ]
-    cursor = conn.execute(executor.insert_query, values)
-    instance.pk = cursor.lastrowid
-    instance._saved_in_db = True
-    return None
+        return [dict(row) for row in connection.execute(step.sql, step.params).fetchall()]
+    sql = _insert_sql(step.table, tuple(step.values), step.returning)
+    rows = connection.execute(sql, list(step.values.values())).fetchall()
+    return rows[0][0]
+
+
+_sides: dict[tuple[int, str, tuple[tuple[str, str], ...]], _SideConnection] = {}
+_sides_lock = threading.Lock()  # the app's event loop and a test's portal are threads
+
+
+def _submit(connection_name: str, plan: Plan[T]) -> asyncio.Future[T] | None:
+    """``plan`` queued on this process's side connection to the connection's database
+    (None for an in-memory database). The side connections are kept per process id: a
+    forked child opens its own, since an inherited lock file descriptor would share the
+    parent's lock (and the parent's thread is not there)."""
+    database = _database(connection_name)
+    if database is None:
+        return None
+    key = (os.getpid(), *database)
+    with _sides_lock:  # not closed between the look-up and the submission
+        side = _sides.get(key)
+        if side is None:
+            side = _sides[key] = _SideConnection(*database)
+        return side.submit(plan)
+
+
+def close() -> None:
+    """Close this process's side connections once their queued writes are done (the app
+    does at shutdown); the next write opens one again."""
+    pid = os.getpid()
+    with _sides_lock:
+        for key in [key for key in _sides if key[0] == pid]:
+            _sides.pop(key).close()

@@ -5,6 +5,7 @@ lifespan. Helpers run ORM calls inside the client's event loop through its porta
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import os
 import shutil
@@ -187,6 +188,13 @@ async def create_member(
     return user
 
 
+async def register_feedback(org: Any, new: Any, base_url: str = "") -> Any:
+    """complaints.services.register, and the stored record it registered."""
+    from complaints import services
+
+    return await (await services.register(org, new, base_url)).record()
+
+
 @pytest.fixture
 def org(client: TestClient) -> Any:
     return run(client, create_org)
@@ -311,3 +319,38 @@ def live_server(settings: Settings) -> Iterator[Callable[..., str]]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+_HOLD_WRITERS_LOCK = """
+import fcntl, os, sys
+descriptor = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o600)
+fcntl.flock(descriptor, fcntl.LOCK_EX)
+print("locked", flush=True)
+sys.stdin.read()
+"""
+
+
+@contextlib.contextmanager
+def writers_lock_held(database: str) -> Iterator[Callable[[], None]]:
+    """Another process holds the writers' lock of servicedialog.writes (an ``flock`` on
+    ``<database>-writers.lock``) until the block ends or it calls the release function."""
+    import subprocess
+    import sys
+
+    holder = subprocess.Popen(
+        [sys.executable, "-c", _HOLD_WRITERS_LOCK, database + "-writers.lock"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdin is not None and holder.stdout is not None
+    assert holder.stdout.readline().strip() == "locked"
+
+    def release() -> None:
+        if holder.poll() is None:
+            holder.communicate(timeout=10)  # its stdin closed: it exits, the lock with it
+
+    try:
+        yield release
+    finally:
+        release()

@@ -267,7 +267,7 @@ async def create(organisation: Organisation, new: NewRequest, language: str) -> 
         ),
     )
     return {
-        "service_request_id": registered.feedback.number,
+        "service_request_id": registered.number,
         "service_notice": await service_notice(organisation, language),
         "account_id": None,
     }

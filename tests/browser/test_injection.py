@@ -53,9 +53,10 @@ async def seed():
     registered = await services.register(org, NewFeedback(
         kind=Kind.COMPLAINT, text="Text " + P, service=service, place="Plats " + P,
         contact_name="Namn " + P, contact_email="a@example.se"))
-    await services.add_note(registered.feedback, user, "Anteckning " + P)
-    await services.set_secrecy(registered.feedback, user, False, "Sammanfattning " + P)
-    print(registered.token, registered.feedback.id)
+    feedback = await registered.record()
+    await services.add_note(feedback, user, "Anteckning " + P)
+    await services.set_secrecy(feedback, user, False, "Sammanfattning " + P)
+    print(registered.token, registered.id)
 
 run_with_db(_settings(), seed)
 """

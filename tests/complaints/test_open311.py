@@ -98,7 +98,7 @@ def feedback(client, org, **kw):
             service=service,
             **kw,
         )
-        return (await services.register(org, new)).feedback
+        return await (await services.register(org, new)).record()
 
     return run(client, make)
 

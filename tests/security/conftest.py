@@ -90,7 +90,7 @@ async def _build(var_dir: Any) -> World:
             attachments=stored,
             **kw,
         )
-        return (await services.register(org, new)).feedback
+        return await (await services.register(org, new)).record()
 
     own = await record(permits, f"Bygglovet dröjer. Mitt nummer {PNR}.", files=True)
     own_secret = await record(permits, f"Om {SECRET_WORDS} på tomten.")
@@ -109,12 +109,12 @@ async def _build(var_dir: Any) -> World:
     other_service = await Service.create(
         organisation=other, unit=other_unit_2, code="GATA", name_sv="Gator", name_en="Streets"
     )
-    other_record = (
+    other_record = await (
         await services.register(
             other,
             NewFeedback(kind=Kind.COMPLAINT, text="Grannkommunens ärende", service=other_service),
         )
-    ).feedback
+    ).record()
     stored = await attachments.store([_Upload("b.png", png_bytes())], var_dir)
     from complaints.models import Attachment
 

@@ -170,7 +170,7 @@ def test_staff_pages_exports_and_private_links_are_never_cached(client, member, 
     assert tracking.headers["cache-control"] == "no-store"
     assert tracking.headers["referrer-policy"] == "no-referrer"
     member(Role.HANDLER)
-    for path in ("/staff/", "/feedback/manage/", f"/feedback/manage/{registered.feedback.id}"):
+    for path in ("/staff/", "/feedback/manage/", f"/feedback/manage/{registered.id}"):
         assert client.get(path).headers["cache-control"] == "no-store", path
     assert client.get("/feedback/manage/export.csv").headers["cache-control"] == "no-store"
     # Static files keep their own cache lifetime.
