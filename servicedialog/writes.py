@@ -11,32 +11,41 @@ to 40 ms), and a process that waits for it sleeps in SQLite's busy handler (1, 2
 Here a transaction is written once, as a *plan*: a generator that yields its statements
 (:class:`Insert` of one row, :class:`Query` of raw SQL) and receives each one's result:
 the new row's id for an insert (so the plan passes it on, e.g. to the history event of the
-record it just inserted), the rows for a query. :func:`run` carries it out:
+record it has just inserted), the rows for a query. :func:`run` carries it out:
 
 * on a SQLite file, in **one call on a connection of its own**: each process has, per
-  database file, one standard-library ``sqlite3`` connection used by one thread of its
-  own, so the writes of the process queue there, and none of them waits for (or blocks)
-  the event loop or Tortoise's connection. In that thread an ``flock`` on
-  ``<database>-writers.lock`` queues the writers of all processes, then ``BEGIN
-  IMMEDIATE``, the statements and ``COMMIT``: the database's write lock is held for the
-  statements only. Both connections see what the other committed (WAL).
+  database file, one standard-library ``sqlite3`` connection, opened and used by one
+  thread of its own that runs the process's plans one after the other; the event loop and
+  Tortoise's connection go on meanwhile. For each plan that thread takes an ``flock`` on
+  ``<database>-writers.lock``, which queues the writers of all processes, then runs
+  ``BEGIN IMMEDIATE``, the statements and ``COMMIT``: the database's write lock is held for
+  the statements only. The two connections see what the other committed (WAL).
 * on PostgreSQL, or inside a transaction that is already open (which it then joins),
   statement by statement through Tortoise's public API (``in_transaction``,
-  ``execute_query_dict``): a row lock there does not stop other writers.
+  ``execute_query_dict``): a row lock there does not stop other writers. (So does an
+  in-memory SQLite database, which only Tortoise's connection can see.)
 
-Only supported interfaces are used, so that an upgrade of Tortoise or aiosqlite cannot
-silently change what happens here:
+It uses supported interfaces only (it used to run inside aiosqlite's thread and Tortoise's
+executor through their private attributes), so that an upgrade of either cannot silently
+change what happens here:
 
 * The database file and its PRAGMAs come from the connection's URL in Tortoise's public
-  ``db_config`` (the URL :func:`servicedialog.db.tortoise_config` builds from the
-  settings, with :data:`servicedialog.db.SQLITE_PRAGMAS`), so the side connection has the
-  same settings as Tortoise's (WAL, busy timeout, synchronous, foreign keys, and any PRAGMA
-  added to ``DATABASE_URL``, such as ``query_only``). When the file cannot be told, writing
-  fails: never without the writers' lock.
-* The writers' lock is waited for at most as long as the busy timeout (polled with short
-  sleeps: ``flock`` has no timeout); then the write fails as a busy database does
-  (``OperationalError("database is locked …")``), which the app answers with 503 and the
-  form as typed (:mod:`servicedialog.errors`).
+  ``db_config``: the URL :func:`servicedialog.db.tortoise_config` builds from the settings,
+  with :data:`servicedialog.db.SQLITE_PRAGMAS`. So the side connection has the settings
+  Tortoise's has (WAL, busy timeout, synchronous, foreign keys, and any PRAGMA added to
+  ``DATABASE_URL``, such as ``query_only``). When the file cannot be told, the write fails:
+  it never goes ahead without the writers' lock.
+* A plan waits for its turn at most the busy timeout, as a write waits for a busy
+  database; then it fails as a busy database does (``OperationalError("database is
+  locked …")``), which the app answers with 503 and the form as typed
+  (:mod:`servicedialog.errors`). ``flock`` itself cannot wait with a time limit, and polling
+  it with ``LOCK_NB`` and short sleeps lets the process that has just let go take the lock
+  again before a sleeping one wakes (p99 of 170–300 ms against 80–100 ms with two
+  processes, ``bench/profile_feedback.py --processes 2``). So the thread waits in a blocking
+  ``flock``, which the kernel ends as soon as the lock is free, and the time limit is kept
+  by the event loop: a plan whose time is up before the thread holds the lock is abandoned
+  (never started; the thread lets go of the lock at once when it gets it for such a plan);
+  one that has started is waited for, as it is holding the lock and finishes shortly.
 * An insert is plain SQL: :meth:`Insert.of` takes a model instance's table, columns and
   values from the model's metadata (``_meta.db_table``, ``fields_db_projection``,
   ``fields_map``) and each field's ``to_db_value`` (which validates and fills
@@ -49,16 +58,16 @@ silently change what happens here:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import fcntl
 import functools
 import os
+import queue
 import re
 import sqlite3
 import threading
-import time
 from collections.abc import Callable, Generator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import count
 from typing import Any, TypeVar
@@ -121,9 +130,11 @@ async def run(plan: Plan[T], connection_name: str = "default") -> T:
     if isinstance(client, TransactionalDBClient):  # inside the caller's transaction
         return await _run_async(plan, client)
     if client.capabilities.dialect == "sqlite":
-        written = _submit(connection_name, plan)
-        if written is not None:
-            return await written
+        queued = _submit(connection_name, plan)
+        if queued is not None:
+            side, job = queued
+            result: T = await side.result(job)
+            return result
     # PostgreSQL, or an in-memory SQLite database (one process, Tortoise's own connection)
     async with in_transaction(connection_name) as transaction:
         return await _run_async(plan, transaction)
@@ -215,30 +226,101 @@ def _checked(path: str, pragmas: dict[str, str]) -> Database | None:
     return os.path.abspath(path), tuple(pragmas.items())
 
 
+# sqlite3.connect's own default busy timeout, which Tortoise's connection (aiosqlite passes
+# it on) has too when the URL sets none.
+_SQLITE3_DEFAULT_TIMEOUT_MS = 5000
+
+
+class _Job:
+    """One plan queued for the side connection's thread. It is *abandoned* (by the event
+    loop: its wait was too long, or the request was cancelled) or *started* (by the thread,
+    once it holds the writers' lock), whichever comes first."""
+
+    __slots__ = ("plan", "context", "loop", "future", "state")
+
+    def __init__(self, plan: Plan[Any], loop: asyncio.AbstractEventLoop) -> None:
+        self.plan = plan
+        self.context = contextvars.copy_context()  # as asyncio.to_thread does
+        self.loop = loop
+        self.future: asyncio.Future[Any] = loop.create_future()
+        self.state = "queued"
+
+
 class _SideConnection:
     """This process's connection to one database file (with one set of PRAGMAs): a
-    ``sqlite3`` connection opened and used by one thread, and the writers' lock file."""
+    ``sqlite3`` connection opened and used by one thread of its own, which runs the queued
+    plans one after the other, and the writers' lock file."""
 
     def __init__(self, path: str, pragmas: tuple[tuple[str, str], ...]) -> None:
         self.path = path
         # The busy timeout first, so that the other PRAGMAs wait for a busy database too.
         self.pragmas = sorted(pragmas, key=lambda item: item[0] != "busy_timeout")
-        self.thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="writes")
+        busy_ms = dict(pragmas).get("busy_timeout", _SQLITE3_DEFAULT_TIMEOUT_MS)
+        self.timeout = int(busy_ms) / 1000  # for the writers' lock as for the database's
         self.lock = os.open(path + LOCK_SUFFIX, os.O_RDWR | os.O_CREAT, 0o600)
         self.connection: sqlite3.Connection | None = None
-        self.timeout = 0.0  # the busy timeout, seconds; read from the connection
+        self.states = threading.Lock()  # guards each job's state
+        self.jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        # A daemon: a thread waiting for a lock that another process never lets go of
+        # must not keep this process from exiting.
+        self.thread = threading.Thread(target=self._serve, name="servicedialog.writes")
+        self.thread.daemon = True
+        self.thread.start()
 
-    def submit(self, plan: Plan[T]) -> asyncio.Future[T]:
-        context = contextvars.copy_context()  # as asyncio.to_thread does
-        work = functools.partial(context.run, self._transaction, plan)
-        return asyncio.get_running_loop().run_in_executor(self.thread, work)
+    def submit(self, plan: Plan[Any]) -> _Job:
+        job = _Job(plan, asyncio.get_running_loop())
+        self.jobs.put(job)
+        return job
+
+    async def result(self, job: _Job) -> Any:
+        timer = job.loop.call_later(self.timeout, self._expire, job)
+        try:
+            return await job.future
+        except asyncio.CancelledError:
+            self._abandon(job)
+            raise
+        finally:
+            timer.cancel()
 
     def close(self) -> None:
-        """Close the connection and the lock file after the writes already queued."""
-        self.thread.submit(self._close)
-        self.thread.shutdown(wait=False)
+        """Close the connection and the lock file after the plans already queued."""
+        self.jobs.put(None)
+
+    def _abandon(self, job: _Job) -> bool:
+        with self.states:
+            if job.state != "queued":
+                return False
+            job.state = "abandoned"
+        job.plan.close()
+        return True
+
+    def _expire(self, job: _Job) -> None:
+        """In the event loop, when the busy timeout has passed: a plan that has not got
+        the writers' lock yet fails as a busy database does (and is not written)."""
+        if self._abandon(job) and not job.future.done():
+            job.future.set_exception(
+                OperationalError(
+                    f"database is locked: no turn at {self.path}{LOCK_SUFFIX} within "
+                    f"the busy timeout ({self.timeout * 1000:.0f} ms)"
+                )
+            )
 
     # In the connection's thread:
+
+    def _serve(self) -> None:
+        while (job := self.jobs.get()) is not None:
+            if job.state != "queued":
+                continue  # abandoned while it waited in the queue
+            try:
+                outcome, value = True, job.context.run(self._transaction, job)
+            except BaseException as error:
+                outcome, value = False, error
+            with contextlib.suppress(RuntimeError):  # a closed loop: nobody waits any more
+                job.loop.call_soon_threadsafe(_settle, job.future, outcome, value)
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
+        os.close(self.lock)
 
     def _connect(self) -> sqlite3.Connection:
         if self.connection is None:
@@ -247,61 +329,58 @@ class _SideConnection:
                 connection.row_factory = sqlite3.Row
                 for name, value in self.pragmas:
                     connection.execute(f"PRAGMA {name}={value}").fetchall()
-                (busy_ms,) = connection.execute("PRAGMA busy_timeout").fetchone()
             except BaseException:
                 connection.close()
                 raise
-            self.connection, self.timeout = connection, busy_ms / 1000
+            self.connection = connection
         return self.connection
 
-    def _close(self) -> None:
-        if self.connection is not None:
-            self.connection.close()
-            self.connection = None
-        os.close(self.lock)
-
-    def _lock_writers(self) -> None:
-        """Take the writers' lock, waiting at most the busy timeout."""
-        deadline = time.monotonic() + self.timeout
-        pause = 0.00005
-        while True:
-            try:
-                fcntl.flock(self.lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                return
-            except BlockingIOError:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise OperationalError(
-                        f"database is locked: another writer held {self.path}{LOCK_SUFFIX} "
-                        f"for longer than the busy timeout ({self.timeout * 1000:.0f} ms)"
-                    ) from None
-                time.sleep(min(pause, left))
-                pause = min(pause * 2, 0.001)
-
-    def _transaction(self, plan: Plan[T]) -> T:
-        locked = False
+    def _transaction(self, job: _Job) -> Any:
         try:
+            connection = self._connect()
+        except sqlite3.OperationalError as error:
+            raise OperationalError(error) from error
+        # flock() cannot wait with a time limit, but the kernel wakes the waiter as soon
+        # as the lock is free; the time limit is kept by the event loop (_expire).
+        fcntl.flock(self.lock, fcntl.LOCK_EX)
+        try:
+            with self.states:
+                if job.state != "queued":
+                    return None  # abandoned while this thread waited for the lock
+                job.state = "started"
             try:
-                connection = self._connect()
-                self._lock_writers()
-                locked = True
-                connection.execute("BEGIN IMMEDIATE")
-                try:
-                    result = _drive(plan, lambda step: _sqlite_step(connection, step))
-                    connection.execute("COMMIT")
-                except BaseException:
-                    if connection.in_transaction:
-                        connection.execute("ROLLBACK")
-                    raise
-            except sqlite3.IntegrityError as error:  # as Tortoise reports them elsewhere
-                raise IntegrityError(error) from error
-            except sqlite3.OperationalError as error:
-                raise OperationalError(error) from error
-            return result
+                return _commit(connection, job.plan)
+            finally:
+                job.plan.close()
         finally:
-            plan.close()
-            if locked:
-                fcntl.flock(self.lock, fcntl.LOCK_UN)
+            fcntl.flock(self.lock, fcntl.LOCK_UN)
+
+
+def _settle(future: asyncio.Future[Any], outcome: bool, value: Any) -> None:
+    if future.done():  # failed by _expire, or cancelled
+        return
+    if outcome:
+        future.set_result(value)
+    else:
+        future.set_exception(value)
+
+
+def _commit(connection: sqlite3.Connection, plan: Plan[T]) -> T:
+    """The plan as one transaction on ``connection`` (the writers' lock held)."""
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            result = _drive(plan, lambda step: _sqlite_step(connection, step))
+            connection.execute("COMMIT")
+        except BaseException:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            raise
+    except sqlite3.IntegrityError as error:  # as Tortoise reports them elsewhere
+        raise IntegrityError(error) from error
+    except sqlite3.OperationalError as error:
+        raise OperationalError(error) from error
+    return result
 
 
 def _sqlite_step(connection: sqlite3.Connection, step: Step) -> Any:
@@ -316,7 +395,7 @@ _sides: dict[tuple[int, str, tuple[tuple[str, str], ...]], _SideConnection] = {}
 _sides_lock = threading.Lock()  # the app's event loop and a test's portal are threads
 
 
-def _submit(connection_name: str, plan: Plan[T]) -> asyncio.Future[T] | None:
+def _submit(connection_name: str, plan: Plan[Any]) -> tuple[_SideConnection, _Job] | None:
     """``plan`` queued on this process's side connection to the connection's database
     (None for an in-memory database). The side connections are kept per process id: a
     forked child opens its own, since an inherited lock file descriptor would share the
@@ -325,15 +404,15 @@ def _submit(connection_name: str, plan: Plan[T]) -> asyncio.Future[T] | None:
     if database is None:
         return None
     key = (os.getpid(), *database)
-    with _sides_lock:  # not closed between the look-up and the submission
+    with _sides_lock:  # queued before close() can queue the end
         side = _sides.get(key)
         if side is None:
             side = _sides[key] = _SideConnection(*database)
-        return side.submit(plan)
+        return side, side.submit(plan)
 
 
 def close() -> None:
-    """Close this process's side connections once their queued writes are done (the app
+    """Close this process's side connections once their queued plans are done (the app
     does at shutdown); the next write opens one again."""
     pid = os.getpid()
     with _sides_lock:
