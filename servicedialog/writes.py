@@ -15,11 +15,12 @@ record it has just inserted), the rows for a query. :func:`run` carries it out:
 
 * on a SQLite file, in **one call on a connection of its own**: each process has, per
   database file, one standard-library ``sqlite3`` connection, opened and used by one
-  thread of its own that runs the process's plans one after the other; the event loop and
-  Tortoise's connection go on meanwhile. For each plan that thread takes an ``flock`` on
-  ``<database>-writers.lock``, which queues the writers of all processes, then runs
-  ``BEGIN IMMEDIATE``, the statements and ``COMMIT``: the database's write lock is held for
-  the statements only. The two connections see what the other committed (WAL).
+  thread of its own; the event loop and Tortoise's connection go on meanwhile. For each
+  plan that thread takes an ``flock`` on ``<database>-writers.lock``, which queues the
+  writers of all processes, then runs ``BEGIN IMMEDIATE``, the statements and ``COMMIT``:
+  the database's write lock is held for the statements only. The two connections see
+  what the other committed (WAL). An event loop hands over one plan at a time, as it did
+  to Tortoise's connection before (see :meth:`_SideConnection.run` for why).
 * on PostgreSQL, or inside a transaction that is already open (which it then joins),
   statement by statement through Tortoise's public API (``in_transaction``,
   ``execute_query_dict``): a row lock there does not stop other writers. (So does an
@@ -39,13 +40,12 @@ change what happens here:
   database; then it fails as a busy database does (``OperationalError("database is
   locked …")``), which the app answers with 503 and the form as typed
   (:mod:`servicedialog.errors`). ``flock`` itself cannot wait with a time limit, and polling
-  it with ``LOCK_NB`` and short sleeps lets the process that has just let go take the lock
-  again before a sleeping one wakes (p99 of 170–300 ms against 80–100 ms with two
-  processes, ``bench/profile_feedback.py --processes 2``). So the thread waits in a blocking
-  ``flock``, which the kernel ends as soon as the lock is free, and the time limit is kept
-  by the event loop: a plan whose time is up before the thread holds the lock is abandoned
-  (never started; the thread lets go of the lock at once when it gets it for such a plan);
-  one that has started is waited for, as it is holding the lock and finishes shortly.
+  it with ``LOCK_NB`` and short sleeps (50 µs growing to 1 ms) costs CPU and wakes late:
+  740–910 against 1,000–1,070 submissions a second on two workers. So the thread waits in
+  a blocking ``flock``, which the kernel ends as soon as the lock is free, and the time
+  limit is kept by the event loop: a plan whose time is up before its turn is abandoned
+  (never started); one that has started is waited for, as it holds the lock and finishes
+  shortly.
 * An insert is plain SQL: :meth:`Insert.of` takes a model instance's table, columns and
   values from the model's metadata (``_meta.db_table``, ``fields_db_projection``,
   ``fields_map``) and each field's ``to_db_value`` (which validates and fills
@@ -67,6 +67,7 @@ import queue
 import re
 import sqlite3
 import threading
+import weakref
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from itertools import count
@@ -130,11 +131,9 @@ async def run(plan: Plan[T], connection_name: str = "default") -> T:
     if isinstance(client, TransactionalDBClient):  # inside the caller's transaction
         return await _run_async(plan, client)
     if client.capabilities.dialect == "sqlite":
-        queued = _submit(connection_name, plan)
-        if queued is not None:
-            side, job = queued
-            result: T = await side.result(job)
-            return result
+        while (side := _side_connection(connection_name)) is not None:
+            with contextlib.suppress(_Reopen):
+                return await side.run(plan)
     # PostgreSQL, or an in-memory SQLite database (one process, Tortoise's own connection)
     async with in_transaction(connection_name) as transaction:
         return await _run_async(plan, transaction)
@@ -231,10 +230,14 @@ def _checked(path: str, pragmas: dict[str, str]) -> Database | None:
 _SQLITE3_DEFAULT_TIMEOUT_MS = 5000
 
 
+class _Reopen(Exception):
+    """The side connection was closed while a plan waited for it: use a new one."""
+
+
 class _Job:
-    """One plan queued for the side connection's thread. It is *abandoned* (by the event
-    loop: its wait was too long, or the request was cancelled) or *started* (by the thread,
-    once it holds the writers' lock), whichever comes first."""
+    """One plan handed to the side connection's thread. It is *abandoned* (by the event
+    loop: its time was up, or the request was cancelled) or *started* (by the thread, once
+    it holds the writers' lock), whichever comes first."""
 
     __slots__ = ("plan", "context", "loop", "future", "state")
 
@@ -248,8 +251,8 @@ class _Job:
 
 class _SideConnection:
     """This process's connection to one database file (with one set of PRAGMAs): a
-    ``sqlite3`` connection opened and used by one thread of its own, which runs the queued
-    plans one after the other, and the writers' lock file."""
+    ``sqlite3`` connection opened and used by one thread of its own, and the writers' lock
+    file."""
 
     def __init__(self, path: str, pragmas: tuple[tuple[str, str], ...]) -> None:
         self.path = path
@@ -259,7 +262,12 @@ class _SideConnection:
         self.timeout = int(busy_ms) / 1000  # for the writers' lock as for the database's
         self.lock = os.open(path + LOCK_SUFFIX, os.O_RDWR | os.O_CREAT, 0o600)
         self.connection: sqlite3.Connection | None = None
-        self.states = threading.Lock()  # guards each job's state
+        self.states = threading.Lock()  # guards the jobs' states, `closed` and `turns`
+        self.closed = False
+        # One plan at a time from each event loop (see run)
+        self.turns: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+            weakref.WeakKeyDictionary()
+        )
         self.jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         # A daemon: a thread waiting for a lock that another process never lets go of
         # must not keep this process from exiting.
@@ -267,24 +275,58 @@ class _SideConnection:
         self.thread.daemon = True
         self.thread.start()
 
-    def submit(self, plan: Plan[Any]) -> _Job:
-        job = _Job(plan, asyncio.get_running_loop())
-        self.jobs.put(job)
-        return job
+    async def run(self, plan: Plan[T]) -> T:
+        """Carry out ``plan`` in the connection's thread, or fail as a busy database does
+        when it has not had its turn within the busy timeout.
 
-    async def result(self, job: _Job) -> Any:
-        timer = job.loop.call_later(self.timeout, self._expire, job)
+        One plan at a time from each event loop, as with Tortoise's own connection: the
+        next one is handed over when the loop has resumed the request whose plan is
+        done, so that another process's waiting thread gets the writers' lock first and
+        the thread does not hold the lock while the loop (with the GIL) finishes the
+        other requests. (Handing over every plan at once, the thread wrote while the
+        event loop waited for the GIL and the other process for the lock: 720 against 960
+        submissions a second, p99 85 ms against 58 ms, on two workers.)"""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.timeout
+        with self.states:
+            turn = self.turns.get(loop) or self.turns.setdefault(loop, asyncio.Lock())
         try:
-            return await job.future
-        except asyncio.CancelledError:
-            self._abandon(job)
-            raise
+            if turn.locked():
+                await asyncio.wait_for(turn.acquire(), self.timeout)
+            else:
+                await turn.acquire()
+        except TimeoutError:
+            plan.close()
+            raise self._busy() from None
+        try:
+            job = _Job(plan, loop)
+            with self.states:
+                if self.closed:
+                    raise _Reopen
+                self.jobs.put(job)
+            timer = loop.call_at(deadline, self._expire, job)
+            try:
+                result: T = await job.future
+                return result
+            except asyncio.CancelledError:
+                self._abandon(job)
+                raise
+            finally:
+                timer.cancel()
         finally:
-            timer.cancel()
+            turn.release()
 
     def close(self) -> None:
-        """Close the connection and the lock file after the plans already queued."""
-        self.jobs.put(None)
+        """Close the connection and the lock file after the plans already handed over."""
+        with self.states:
+            self.closed = True
+            self.jobs.put(None)
+
+    def _busy(self) -> OperationalError:
+        return OperationalError(
+            f"database is locked: no turn at {self.path}{LOCK_SUFFIX} within the busy "
+            f"timeout ({self.timeout * 1000:.0f} ms)"
+        )
 
     def _abandon(self, job: _Job) -> bool:
         with self.states:
@@ -296,21 +338,16 @@ class _SideConnection:
 
     def _expire(self, job: _Job) -> None:
         """In the event loop, when the busy timeout has passed: a plan that has not got
-        the writers' lock yet fails as a busy database does (and is not written)."""
+        the writers' lock yet fails as a busy database does (and is never written)."""
         if self._abandon(job) and not job.future.done():
-            job.future.set_exception(
-                OperationalError(
-                    f"database is locked: no turn at {self.path}{LOCK_SUFFIX} within "
-                    f"the busy timeout ({self.timeout * 1000:.0f} ms)"
-                )
-            )
+            job.future.set_exception(self._busy())
 
     # In the connection's thread:
 
     def _serve(self) -> None:
         while (job := self.jobs.get()) is not None:
             if job.state != "queued":
-                continue  # abandoned while it waited in the queue
+                continue  # abandoned before its turn
             try:
                 outcome, value = True, job.context.run(self._transaction, job)
             except BaseException as error:
@@ -395,20 +432,20 @@ _sides: dict[tuple[int, str, tuple[tuple[str, str], ...]], _SideConnection] = {}
 _sides_lock = threading.Lock()  # the app's event loop and a test's portal are threads
 
 
-def _submit(connection_name: str, plan: Plan[Any]) -> tuple[_SideConnection, _Job] | None:
-    """``plan`` queued on this process's side connection to the connection's database
-    (None for an in-memory database). The side connections are kept per process id: a
-    forked child opens its own, since an inherited lock file descriptor would share the
-    parent's lock (and the parent's thread is not there)."""
+def _side_connection(connection_name: str) -> _SideConnection | None:
+    """This process's side connection to the connection's database (None for an
+    in-memory database). Kept per process id: a forked child opens its own, since an
+    inherited lock file descriptor would share the parent's lock (and the parent's thread
+    is not there)."""
     database = _database(connection_name)
     if database is None:
         return None
     key = (os.getpid(), *database)
-    with _sides_lock:  # queued before close() can queue the end
+    with _sides_lock:
         side = _sides.get(key)
         if side is None:
             side = _sides[key] = _SideConnection(*database)
-        return side, side.submit(plan)
+        return side
 
 
 def close() -> None:

@@ -98,6 +98,26 @@ def test_inside_an_open_transaction_the_plan_is_part_of_it(client, org):
     assert run(client, OutboxMessage.all().count) == 0
 
 
+def test_plans_at_once_are_each_their_own_transaction(client, org):
+    """Plans that wait together (on SQLite: written in one turn at the writers' lock) do
+    not share a transaction: one that fails leaves the others written."""
+
+    def duplicate() -> Plan[None]:
+        yield Insert.of(_mail(99))
+        yield Insert.of(Organisation(slug=org.slug, name_sv="Dubblett", name_en="Duplicate"))
+
+    async def together() -> list[Any]:
+        plans = [_one_mail(), _one_mail(), duplicate(), _one_mail(), _one_mail()]
+        return await asyncio.gather(*(writes.run(p) for p in plans), return_exceptions=True)
+
+    results = run(client, together)
+    assert isinstance(results[2], IntegrityError)
+    ids = [r for i, r in enumerate(results) if i != 2]
+    assert len(set(ids)) == 4 and all(isinstance(i, int) for i in ids)
+    stored = run(client, lambda: OutboxMessage.all().values_list("id", flat=True))
+    assert sorted(stored) == sorted(ids)
+
+
 def test_question_marks_become_numbered_parameters_for_postgres():
     assert writes.numbered("SELECT ? + ?, ?") == "SELECT $1 + $2, $3"
 
@@ -199,6 +219,34 @@ def test_a_lock_held_longer_than_the_busy_timeout_is_a_busy_database(settings, h
     assert "database is locked" in str(raised.value)
     assert ("writers.lock" in str(raised.value)) == (holder == "writers' lock")
     assert unavailable_reason(raised.value) is not None
+
+
+@sqlite_only
+def test_every_write_waits_at_most_the_busy_timeout_and_a_cancelled_one_is_not_made(settings):
+    """Plans from one event loop take turns; the time waiting for the turn counts, so
+    three writes at once all end after one busy timeout, not three. A write given up
+    before its turn (the request cancelled) is never made."""
+    url = f"{settings.database_url}?busy_timeout=300"
+    app = create_app(dataclasses.replace(settings, database_url=url), features=FEATURES)
+
+    async def three() -> list[Any]:
+        writes_ = (writes.run(_one_mail()) for _ in range(3))
+        return await asyncio.gather(*writes_, return_exceptions=True)
+
+    async def cancelled() -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(writes.run(_one_mail()), 0.1)
+
+    with TestClient(app) as client:
+        with writers_lock_held(sqlite_path(settings.database_url)):
+            started = time.monotonic()
+            results = run(client, three)
+            waited = time.monotonic() - started
+            run(client, cancelled)
+        assert run(client, writes.run, _one_mail())
+        assert run(client, OutboxMessage.all().count) == 1
+    assert all(isinstance(r, OperationalError) for r in results)
+    assert 0.3 <= waited < 0.8
 
 
 @contextlib.contextmanager
