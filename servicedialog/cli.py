@@ -368,9 +368,11 @@ def mail_send(loop: bool, limit: int) -> None:
     if not settings.smtp_host:
         raise click.ClickException("SMTP_HOST is not set: mail stays in the outbox")
     if loop:
-        click.echo(f"sending through {settings.smtp_host} every {settings.mail_send_interval} s")
-        _stop_on_signals()
         try:
+            _stop_on_signals()  # before saying it runs: a signal right after must stop it
+            click.echo(
+                f"sending through {settings.smtp_host} every {settings.mail_send_interval} s"
+            )
             run_with_db(settings, lambda: run_sender(settings))
         except KeyboardInterrupt:
             click.echo("stopped")
