@@ -6,10 +6,10 @@ from typing import Any
 
 from commitments.api import api_routes, openapi_paths
 from commitments.cli import catalogue, fulfilment, import_cases_command, packages
+from commitments.permissions import ALL, VIEW
 from commitments.routes import routes
 from servicedialog.features import Feature, NavItem
 from servicedialog.i18n import lazy as _
-from servicedialog.roles import Role
 
 
 async def start_panel(request: Any) -> Any:
@@ -44,18 +44,14 @@ AUDIT_OBJECTS = {
 
 feature = Feature(
     name="commitments",
+    permissions=ALL,
+    reserved_segments=("manage", "packages"),
     routes=routes,
     api_routes=api_routes,
     openapi_paths=openapi_paths,
     organisation_links=(NavItem(_("Service commitments"), "commitments:catalogue"),),
     public_nav=(NavItem(_("Permit guide"), "commitments:packages"),),
-    staff_nav=(
-        NavItem(
-            _("Service commitments"),
-            "commitments:manage",
-            frozenset({Role.QUALITY_MANAGER, Role.ADMIN, Role.HANDLER, Role.LEADERSHIP}),
-        ),
-    ),
+    staff_nav=(NavItem(_("Service commitments"), "commitments:manage", permission=VIEW),),
     models="commitments.models",
     migrations="commitments.migrations",
     commands=(catalogue, fulfilment, import_cases_command, packages),

@@ -25,6 +25,7 @@ from commitments.models import (
     ServicePackage,
 )
 from commitments.packages import build_guide, parse_answers
+from commitments.permissions import MANAGE, VIEW
 from commitments.queries import CATALOGUE_TTL_SECONDS, catalogue_cache_key
 from commitments.services import (
     CatalogueError,
@@ -43,14 +44,14 @@ from commitments.states import (
     CommitmentStatus,
 )
 from servicedialog import audit
-from servicedialog.auth import current_organisation, public, requires_role
+from servicedialog.auth import current_organisation, public
 from servicedialog.bounds import parse_int
 from servicedialog.exports import csv_response
 from servicedialog.forms import Form, accepts_files, done, invalid, read_form, render
 from servicedialog.i18n import lazy as _
 from servicedialog.models import Organisation, Unit
 from servicedialog.orgs.queries import organisation_or_404
-from servicedialog.roles import Role
+from servicedialog.permissions import requires
 
 OPEN_DATA_COLUMNS = (
     "organisation",
@@ -184,8 +185,8 @@ async def open_data_csv(request: Request) -> Response:
 
 # --- staff pages ------------------------------------------------------------------------
 
-managers = requires_role(Role.QUALITY_MANAGER, Role.ADMIN)
-watchers = requires_role(Role.QUALITY_MANAGER, Role.ADMIN, Role.HANDLER, Role.LEADERSHIP)
+managers = requires(MANAGE)
+watchers = requires(VIEW)
 PREVIEW_LINES = 1000
 UPLOAD_TOKEN = re.compile(r"^[0-9a-f]{32}$")
 

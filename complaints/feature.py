@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from complaints.cli import feedback_group, retention_command
-from complaints.permissions import READ, SETTINGS
+from complaints.permissions import ALL, READ, SETTINGS
 from complaints.routes import routes
-from servicedialog.features import Feature, NavItem
+from servicedialog.features import Feature, NavItem, SlotLink
 from servicedialog.i18n import lazy as _
 
 
@@ -52,14 +52,49 @@ AUDIT_OBJECTS = {
     "ReplyTemplate": (_("Reply template"), None),
 }
 
+
+def _org(context: Any) -> dict[str, Any]:
+    return {"org": context["org"].slug}
+
+
+# Links on the commitments' public pages to the feedback form, about that service or
+# promise (the pages declare the slots; without this feature they show no link).
+SLOTS = {
+    "service.actions": (
+        SlotLink(
+            _("Give feedback about this service"),
+            "complaints:new",
+            params=_org,
+            query=lambda c: {"service": c["service"].id},
+        ),
+    ),
+    "commitment.actions": (
+        SlotLink(
+            _("Tell us that we did not keep this promise"),
+            "complaints:new",
+            params=_org,
+            query=lambda c: {
+                "kind": "complaint",
+                "service": c["service"].id,
+                "commitment": c["commitment"].id,
+            },
+            style="button",
+        ),
+    ),
+}
+
 feature = Feature(
     name="complaints",
     path="feedback",
+    requires=("commitments", "problem_areas"),
+    reserved_segments=("manage", "track"),
+    permissions=ALL,
+    slots=SLOTS,
     routes=routes,
     organisation_links=(NavItem(_("Give feedback"), "complaints:new"),),
     staff_nav=(
-        NavItem(_("Feedback"), "complaints:inbox", READ.any_roles),
-        NavItem(_("Feedback settings"), "complaints:settings", SETTINGS.any_roles),
+        NavItem(_("Feedback"), "complaints:inbox", permission=READ),
+        NavItem(_("Feedback settings"), "complaints:settings", permission=SETTINGS),
     ),
     models="complaints.models",
     migrations="complaints.migrations",

@@ -50,7 +50,7 @@ from complaints.states import (
 )
 from problem_areas.services import active_areas
 from servicedialog import audit
-from servicedialog.auth import current_organisation, requires_role
+from servicedialog.auth import current_organisation
 from servicedialog.bounds import parse_int
 from servicedialog.exports import csv_response
 from servicedialog.forms import Form, done, read_form, render
@@ -61,7 +61,7 @@ from servicedialog.permissions import requires
 from servicedialog.roles import Role
 
 readers = requires(READ)
-actors = requires_role(*(HANDLE.any_roles | ROUTE.any_roles | DISCLOSE.any_roles))
+actors = requires(HANDLE, ROUTE, DISCLOSE)
 INBOX_PAGE = 25
 MAX_SEARCH = 200
 
