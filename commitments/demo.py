@@ -16,6 +16,7 @@ from commitments.models import CaseRecord
 from commitments.package_files import import_packages
 from commitments.queries import recompute_organisation
 from commitments.services import import_catalogue
+from servicedialog.calendars import today_for
 from servicedialog.models import Organisation
 from servicedialog.orgs.services import create_organisation
 
@@ -348,7 +349,7 @@ async def seed(org: Organisation, today: date | None = None, cases: bool = True)
     """The demo catalogue of ``org`` and its partners, two years of case data for each
     (``cases=False``: the catalogues and packages only, for tests that need no figures),
     and the service packages that span them."""
-    today = today or date.today()
+    today = today or today_for(org)
     await _seed_organisation(org, CATALOGUE, today, cases)
     for partner in PARTNERS:
         other = await Organisation.get_or_none(slug=partner["slug"])

@@ -23,16 +23,16 @@ import numpy as np
 import numpy.typing as npt
 from tortoise import connections
 
-from commitments.localtime import from_local
 from commitments.models import Service
 from servicedialog.bounds import moment_in_range, parse_day
+from servicedialog.calendars import zone_of
 from servicedialog.i18n import lazy as _
+from servicedialog.localtime import from_local
 from servicedialog.models import Organisation
 
 COLUMNS = ("service_code", "case_ref", "received_at", "completed_at", "pauses")
 BATCH_SIZE = 5000
 MAX_REPORTED_ERRORS = 1000
-TIME_ZONES = {"SE": "Europe/Stockholm", "FI": "Europe/Helsinki"}
 
 
 class RowProblem(ValueError):
@@ -311,7 +311,7 @@ async def import_cases(
     """Stream ``lines`` (an open CSV file) into the database; memory stays at one batch
     whatever the file's size. ``progress`` is told how many rows each batch held."""
     services = dict(await Service.filter(organisation_id=organisation.id).values_list("code", "id"))
-    zone = TIME_ZONES.get(organisation.country, "Europe/Stockholm")
+    zone = zone_of(organisation).key
     report = CaseImportReport()
     connection = connections.get("default")
     dialect = connection.capabilities.dialect
@@ -346,7 +346,7 @@ class Preview:
 async def preview(organisation: Organisation, path: Any, limit: int) -> Preview:
     """Parse the first ``limit`` lines of an uploaded file without writing anything."""
     services = dict(await Service.filter(organisation_id=organisation.id).values_list("code", "id"))
-    tz = ZoneInfo(TIME_ZONES.get(organisation.country, "Europe/Stockholm"))
+    tz = zone_of(organisation)
     return await anyio.to_thread.run_sync(_preview_file, path, services, tz, limit)
 
 

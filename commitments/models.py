@@ -7,7 +7,6 @@ from typing import Any
 from tortoise import fields
 from tortoise.models import Model
 
-from commitments.clock import ClockUnit
 from commitments.states import (
     Channel,
     CommitmentKind,
@@ -15,6 +14,7 @@ from commitments.states import (
     EServiceLevel,
     Period,
 )
+from servicedialog.clock import ClockUnit
 
 
 class Service(Model):
@@ -171,23 +171,6 @@ class FulfilmentPeriod(Model):
         table = "commitments_fulfilment"
         unique_together = (("version", "period_start"),)
         ordering = ["period_start"]
-
-
-class ClosedDay(Model):
-    """A local day off (e.g. a municipality's bridge day): not a working day for its clocks."""
-
-    id = fields.IntField(primary_key=True)
-    organisation: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
-        "core.Organisation", related_name="closed_days", on_delete=fields.CASCADE
-    )
-    organisation_id: int
-    day = fields.DateField()
-    reason = fields.CharField(max_length=200, default="")
-
-    class Meta:
-        table = "commitments_closed_day"
-        unique_together = (("organisation", "day"),)
-        ordering = ["day"]
 
 
 class CommitmentSummary(Model):

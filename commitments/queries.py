@@ -12,12 +12,8 @@ import numpy.typing as npt
 from tortoise import connections
 from tortoise.transactions import in_transaction
 
-from commitments.clock import ClockUnit, Pauses, WorkCalendar, calendar_for, deadline
 from commitments.fulfilment import Cases, PeriodResult, Terms, elapsed_in_unit, measure
-from commitments.imports import TIME_ZONES
-from commitments.localtime import to_local
 from commitments.models import (
-    ClosedDay,
     Commitment,
     CommitmentSummary,
     CommitmentVersion,
@@ -25,6 +21,9 @@ from commitments.models import (
     Service,
 )
 from commitments.states import CommitmentStatus, Period
+from servicedialog.calendars import calendar_for, today_for, zone_of
+from servicedialog.clock import ClockUnit, Pauses, WorkCalendar, deadline
+from servicedialog.localtime import to_local
 from servicedialog.models import Organisation
 
 # The public catalogue and what is derived from it (the feedback form's services and
@@ -122,12 +121,6 @@ def _pauses_at(ids: npt.NDArray[np.int64], pause_rows: list[tuple[int, Any]]) ->
     )
 
 
-async def organisation_calendar(organisation: Organisation) -> WorkCalendar:
-    """The country's calendar plus the organisation's own closed days."""
-    days = await ClosedDay.filter(organisation_id=organisation.id).values_list("day", flat=True)
-    return calendar_for(organisation.country, frozenset(days))
-
-
 def terms_of(version: CommitmentVersion) -> Terms:
     return Terms(
         ClockUnit(version.unit), version.threshold, version.target_share, Period(version.period)
@@ -195,9 +188,9 @@ def _choose(
 async def recompute_organisation(organisation: Organisation, today: date | None = None) -> int:
     """Recompute every measured commitment of the organisation and replace the stored
     figures in one transaction; returns how many period rows were written."""
-    today = today or date.today()
-    calendar = await organisation_calendar(organisation)
-    zone = TIME_ZONES.get(organisation.country, "Europe/Stockholm")
+    today = today or today_for(organisation)
+    calendar = await calendar_for(organisation)
+    zone = zone_of(organisation).key
     cases = await load_organisation_cases(organisation, zone)
     commitments = await Commitment.filter(service__organisation_id=organisation.id).exclude(
         status=CommitmentStatus.DRAFT
@@ -239,7 +232,7 @@ async def published_commitments(
     """Each published commitment of the organisation with its current version and latest
     finished period (the running one only while nothing has finished), ordered by service
     code: the public catalogue page in three queries."""
-    today = today or date.today()
+    today = today or today_for(organisation)
     commitments = (
         await Commitment.filter(
             service__organisation_id=organisation.id, status=CommitmentStatus.PUBLISHED
@@ -328,8 +321,8 @@ async def open_cases_by_deadline(
 ) -> tuple[list[OpenCase], list[OpenCase]]:
     """(at risk, breached): open cases whose deadline falls within the next
     ``within_working_days`` working days, and open cases already past it; soonest first."""
-    calendar = await organisation_calendar(organisation)
-    zone = TIME_ZONES.get(organisation.country, "Europe/Stockholm")
+    calendar = await calendar_for(organisation)
+    zone = zone_of(organisation).key
     today_day = np.datetime64(today, "D")
     horizon = np.busday_offset(
         today_day, within_working_days, roll="forward", busdaycal=calendar.busdaycal

@@ -17,7 +17,6 @@ from commitments import imports, queries
 from commitments.charts import history_chart
 from commitments.forms import service_input, terms_input, terms_values
 from commitments.models import (
-    ClosedDay,
     Commitment,
     CommitmentVersion,
     PackageQuestion,
@@ -46,10 +45,11 @@ from commitments.states import (
 from servicedialog import audit
 from servicedialog.auth import current_organisation, public
 from servicedialog.bounds import parse_int
+from servicedialog.calendars import today_for
 from servicedialog.exports import csv_response
 from servicedialog.forms import Form, accepts_files, done, invalid, read_form, render
 from servicedialog.i18n import lazy as _
-from servicedialog.models import Organisation, Unit
+from servicedialog.models import ClosedDay, Organisation, Unit
 from servicedialog.orgs.queries import organisation_or_404
 from servicedialog.permissions import requires
 
@@ -203,7 +203,7 @@ async def at_risk(request: Request) -> Response:
     org = current_organisation(request)
     raw = request.query_params.get("days", "5")
     days = min(parse_int(raw, 1) or 5, 60)
-    risky, breached = await queries.open_cases_by_deadline(org, date.today(), days)
+    risky, breached = await queries.open_cases_by_deadline(org, today_for(org), days)
     return render(
         request,
         "commitments/at_risk.html",

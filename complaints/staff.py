@@ -4,7 +4,7 @@ feedback settings. Who may see and do what is :mod:`complaints.permissions`."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import timedelta
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -52,6 +52,7 @@ from problem_areas.services import active_areas
 from servicedialog import audit
 from servicedialog.auth import current_organisation
 from servicedialog.bounds import parse_int
+from servicedialog.calendars import today_for
 from servicedialog.exports import csv_response
 from servicedialog.forms import Form, done, read_form, render
 from servicedialog.i18n import lazy as _
@@ -82,11 +83,11 @@ ACTIONS: dict[str, tuple[Any, str]] = {
 }
 
 
-def inbox_query(org_id: int, params: Any, access: FeedbackAccess) -> Any:
+def inbox_query(org: Any, params: Any, access: FeedbackAccess) -> Any:
     """The organisation's records that ``access`` may see, filtered as the inbox's query
     parameters say (unknown or malformed values are ignored)."""
     unit = parse_int(params.get("unit", ""))
-    query = Feedback.filter(access.visible(unit), organisation_id=org_id)
+    query = Feedback.filter(access.visible(unit), organisation_id=org.id)
     status = params.get("status", "open")
     if status == "open":
         query = query.filter(status__in=OPEN_STATUSES)
@@ -106,16 +107,15 @@ def inbox_query(org_id: int, params: Any, access: FeedbackAccess) -> Any:
         query = query.filter(assigned_to_id=access.user_id)
     elif assigned == "none":
         query = query.filter(assigned_to_id=None)
+    today = today_for(org)
     if params.get("due") == "overdue":
-        query = query.filter(
-            status__in=OPEN_STATUSES, answered_at=None, answer_due__lt=date.today()
-        )
+        query = query.filter(status__in=OPEN_STATUSES, answered_at=None, answer_due__lt=today)
     elif params.get("due") == "soon":
         query = query.filter(
             status__in=OPEN_STATUSES,
             answered_at=None,
-            answer_due__gte=date.today(),
-            answer_due__lte=date.fromordinal(date.today().toordinal() + 3),
+            answer_due__gte=today,
+            answer_due__lte=today + timedelta(days=3),
         )
     search = params.get("q", "").strip()[:MAX_SEARCH]
     if search:
@@ -144,7 +144,7 @@ async def inbox(request: Request) -> Response:
     params = dict(request.query_params)
     if "unit" not in params and access.handler_units:
         params["unit"] = str(min(access.handler_units))
-    query = inbox_query(org.id, params, access)
+    query = inbox_query(org, params, access)
     page = await paginate(
         query.only(
             "id",
@@ -181,7 +181,7 @@ async def inbox(request: Request) -> Response:
             "service_names": service_names,
             "params": params,
             "promise_choices": await _promise_choices(org, request.state.language),
-            "today": date.today(),
+            "today": today_for(org),
             "status_labels": STATUS_LABELS,
             "kind_labels": KIND_LABELS,
             "may": _may(access),
@@ -274,7 +274,7 @@ async def _detail_page(
             "revealed": reveal,
             "has_identity": content and identity.contains(feedback.text),
             "publication": await publication(request, org),
-            "today": date.today(),
+            "today": today_for(org),
             "status_labels": STATUS_LABELS,
             "kind_labels": KIND_LABELS,
             "channel_labels": CHANNEL_LABELS,
@@ -387,11 +387,11 @@ async def _simple(request: Request, feedback: Feedback, form: Form, user: User) 
             feedback,
             user,
             form.get("reason")[:300],
-            date.today(),
+            today_for(request.state.organisation),
             link=person_link(request, feedback),
         )
     elif action == "resume":
-        await services.resume(feedback, user, date.today())
+        await services.resume(feedback, user, today_for(request.state.organisation))
     elif action == "publish":
         await services.publish(
             feedback, user, form.get("published_text"), form.get("published_answer")
@@ -439,7 +439,8 @@ async def register(request: Request) -> Response:
     org = current_organisation(request)
     catalogue = await form_catalogue(request, org)
     language = request.state.language
-    form = Form({"channel": "phone", "language": "sv", "received_on": date.today().isoformat()})
+    today = today_for(org).isoformat()
+    form = Form({"channel": "phone", "language": "sv", "received_on": today})
     if request.method == "POST":
         form = await read_form(request)
         new = read_feedback(form, org, catalogue, language, staff=True)
@@ -584,7 +585,7 @@ async def export_csv(request: Request) -> Response:
     details. Cells that a spreadsheet would run as formulas are made text."""
     org = current_organisation(request)
     access = await load_access(request)
-    query = inbox_query(org.id, request.query_params, access)
+    query = inbox_query(org, request.query_params, access)
     rows = await query.limit(50_000).values(
         "number",
         "kind",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from starlette.datastructures import UploadFile
@@ -27,6 +26,7 @@ from complaints.states import (
 from servicedialog.audit import client_ip
 from servicedialog.auth import public
 from servicedialog.bounds import parse_int
+from servicedialog.calendars import today_for
 from servicedialog.errors import RETRY_AFTER_SECONDS, log_unavailable, unavailable_reason
 from servicedialog.forms import Form, accepts_files, is_urlencoded, read_form, render, unavailable
 from servicedialog.i18n import lazy as _
@@ -239,7 +239,9 @@ async def _person_action(request: Request, action: str) -> Response:
     form = await read_form(request)
     try:
         if action == "info":
-            await services.add_information(feedback, form.get("text")[:5000], date.today())
+            org = await Organisation.get(id=feedback.organisation_id)
+            text = form.get("text")[:5000]
+            await services.add_information(feedback, text, today_for(org))
             message = _("Thank you. We have added it to your feedback.")
         elif action == "review":
             await services.request_review(feedback, form.get("reason")[:5000])

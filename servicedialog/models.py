@@ -32,6 +32,11 @@ class Organisation(Model):
     name_en = fields.CharField(max_length=200)
     country = fields.CharField(max_length=2, default=Country.SE)
     kind = fields.CharField(max_length=20, default=OrganisationKind.MUNICIPALITY)
+    # The IANA zone of the organisation's day: deadlines, "today" and periods follow it
+    # (servicedialog.calendars). Set from the country when the organisation is created.
+    time_zone = fields.CharField(
+        max_length=64, default="Europe/Stockholm", db_default="Europe/Stockholm"
+    )
     created_at = fields.DatetimeField(auto_now_add=True)
 
     units: fields.ReverseRelation[Unit]
@@ -241,3 +246,21 @@ class OutboxMessage(Model):
     class Meta:
         table = "core_outbox_message"
         indexes = (("status", "next_attempt_at"), ("organisation_id", "status"))
+
+
+class ClosedDay(Model):
+    """A local day off (e.g. a municipality's bridge day): not a working day for any of the
+    organisation's clocks (servicedialog.calendars.calendar_for)."""
+
+    id = fields.IntField(primary_key=True)
+    organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
+        "core.Organisation", related_name="calendar_days", on_delete=fields.CASCADE
+    )
+    organisation_id: int
+    day = fields.DateField()
+    reason = fields.CharField(max_length=200, default="")
+
+    class Meta:
+        table = "core_closed_day"
+        unique_together = (("organisation", "day"),)
+        ordering = ["day"]

@@ -21,7 +21,6 @@ from datetime import UTC, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from commitments.imports import TIME_ZONES
 from commitments.models import Commitment, CommitmentVersion, Service
 from commitments.states import CommitmentStatus
 from complaints import identity
@@ -41,6 +40,7 @@ from complaints.states import (
     Status,
 )
 from servicedialog.bounds import fits
+from servicedialog.calendars import zone_of
 from servicedialog.i18n import lazy as _
 from servicedialog.i18n import translations
 from servicedialog.models import Organisation, Unit
@@ -48,10 +48,6 @@ from servicedialog.models import Organisation, Unit
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 KIND, COMMITMENT = "kind", "commitment"  # the attribute codes of every service
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def zone_of(organisation: Organisation) -> ZoneInfo:
-    return ZoneInfo(TIME_ZONES.get(organisation.country, "Europe/Stockholm"))
 
 
 def w3c(moment: datetime | None, zone: ZoneInfo) -> str | None:

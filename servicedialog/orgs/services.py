@@ -9,6 +9,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from servicedialog.auth import hash_password, verify_password
+from servicedialog.calendars import default_time_zone
 from servicedialog.i18n import lazy as _
 from servicedialog.i18n import translations
 from servicedialog.models import Country, Membership, Organisation, OrganisationKind, Unit, User
@@ -65,7 +66,12 @@ async def create_organisation(
         raise DomainError("slug", _("An organisation with this short name already exists."))
     try:
         return await Organisation.create(
-            slug=slug, name_sv=name_sv, name_en=name_en or name_sv, country=country, kind=kind
+            slug=slug,
+            name_sv=name_sv,
+            name_en=name_en or name_sv,
+            country=country,
+            kind=kind,
+            time_zone=default_time_zone(country),
         )
     except IntegrityError:
         raise DomainError(

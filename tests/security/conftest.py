@@ -56,7 +56,7 @@ class _Upload:
 
 
 async def _build(var_dir: Any) -> World:
-    from commitments.models import ClosedDay, Commitment, Service
+    from commitments.models import Commitment, Service
     from complaints import attachments, services
     from complaints.models import ReplyTemplate
     from complaints.services import NewFeedback
@@ -64,6 +64,7 @@ async def _build(var_dir: Any) -> World:
     from problem_areas.models import ProblemArea
     from servicedialog.apikeys import create_key
     from servicedialog.mail import queue_mail
+    from servicedialog.models import ClosedDay
     from servicedialog.orgs.services import create_unit
 
     org = await create_org("exempelkommun")
