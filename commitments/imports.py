@@ -24,6 +24,7 @@ import numpy.typing as npt
 from tortoise import connections
 
 from commitments.models import Service
+from servicedialog import sql
 from servicedialog.bounds import moment_in_range, parse_day
 from servicedialog.calendars import zone_of
 from servicedialog.i18n import lazy as _
@@ -259,9 +260,7 @@ UPSERT = (
 
 
 def _upsert_sql(dialect: str) -> str:
-    if dialect == "postgres":
-        return UPSERT.format(values="$1, $2, $3, $4, $5::jsonb")
-    return UPSERT.format(values="?, ?, ?, ?, ?")
+    return sql.for_dialect(UPSERT.format(values=f"?, ?, ?, ?, {sql.json_param(dialect)}"), dialect)
 
 
 NO_PAUSES = "[]"
@@ -271,7 +270,7 @@ def _sql_values(rows: list[CaseRow], dialect: str) -> list[list[Any]]:
     """Parameters for the upsert, one list per row; times formatted for the whole batch."""
     pauses = [json.dumps(r.pauses) if r.pauses else NO_PAUSES for r in rows]
     completed_seconds = [r.completed if r.completed is not None else -1 for r in rows]
-    if dialect == "postgres":
+    if dialect == sql.POSTGRES:
         return [
             [
                 r.service_id,
@@ -314,12 +313,12 @@ async def import_cases(
     zone = zone_of(organisation).key
     report = CaseImportReport()
     connection = connections.get("default")
-    dialect = connection.capabilities.dialect
-    sql = _upsert_sql(dialect)
+    dialect = sql.dialect_of(connection)
+    upsert = _upsert_sql(dialect)
     for batch in read_batches(lines, services, zone, report, batch_size):
         if not batch:
             continue
-        await connection.execute_many(sql, _sql_values(batch, dialect))
+        await connection.execute_many(upsert, _sql_values(batch, dialect))
         report.imported += len(batch)
         if progress:
             progress(len(batch))

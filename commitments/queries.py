@@ -21,6 +21,7 @@ from commitments.models import (
     Service,
 )
 from commitments.states import CommitmentStatus, Period
+from servicedialog import sql
 from servicedialog.calendars import calendar_for, today_for, zone_of
 from servicedialog.clock import ClockUnit, Pauses, WorkCalendar, deadline
 from servicedialog.localtime import to_local
@@ -36,41 +37,19 @@ def catalogue_cache_key(org: Organisation) -> str:
     return f"commitments:catalogue:{org.id}:"
 
 
-EPOCH_SQL = {
-    "sqlite": "CAST(strftime('%s', {col}) AS INTEGER)",
-    "postgres": "CAST(EXTRACT(EPOCH FROM {col}) AS BIGINT)",
-}
-
-
-def _param(dialect: str) -> str:
-    return "$1" if dialect == "postgres" else "?"
-
-
 def _aggregate_sql(dialect: str) -> str:
     """One row per service, its cases' ids and times as comma-separated lists. The lists of
     one row are built in the same pass (SQLite) or the same order (PostgreSQL), so their
     n-th elements belong to the same case; numpy parses them in C."""
-    if dialect == "postgres":
-
-        def agg(expr: str) -> str:
-            return f"string_agg(({expr})::text, ',' ORDER BY c.id)"
-
-        received = "CAST(EXTRACT(EPOCH FROM c.received_at) AS BIGINT)"
-        completed = "COALESCE(CAST(EXTRACT(EPOCH FROM c.completed_at) AS BIGINT), -1)"
-        marker = "$1"
-    else:
-
-        def agg(expr: str) -> str:
-            return f"group_concat({expr})"
-
-        received = "CAST(strftime('%s', c.received_at) AS INTEGER)"
-        completed = "COALESCE(CAST(strftime('%s', c.completed_at) AS INTEGER), -1)"
-        marker = "?"
-    return (
-        f"SELECT c.service_id, {agg('c.id')}, {agg(received)}, {agg(completed)} "
+    received = sql.epoch("c.received_at", dialect)
+    completed = f"COALESCE({sql.epoch('c.completed_at', dialect)}, -1)"
+    lists = ", ".join(sql.joined(e, dialect, "c.id") for e in ("c.id", received, completed))
+    return sql.for_dialect(
+        f"SELECT c.service_id, {lists} "
         "FROM commitments_case c WHERE c.service_id IN "
-        f"(SELECT id FROM commitments_service WHERE organisation_id = {marker}) "
-        "GROUP BY c.service_id"
+        "(SELECT id FROM commitments_service WHERE organisation_id = ?) "
+        "GROUP BY c.service_id",
+        dialect,
     )
 
 
@@ -82,13 +61,16 @@ async def load_organisation_cases(organisation: Organisation, zone: str) -> dict
     """Every case of the organisation's services as numpy arrays in local time, per service:
     two queries (times, and the few cases with pauses) and no Python object per case."""
     connection = connections.get("default")
-    dialect = "postgres" if connection.capabilities.dialect == "postgres" else "sqlite"
+    dialect = sql.dialect_of(connection)
     _, groups = await connection.execute_query(_aggregate_sql(dialect), [organisation.id])
-    pauses_text = "c.pauses::text" if dialect == "postgres" else "c.pauses"
+    pauses_text = sql.as_text("c.pauses", dialect)
     _, paused = await connection.execute_query(
-        f"SELECT c.service_id, c.id, {pauses_text} FROM commitments_case c "
-        "WHERE c.service_id IN (SELECT id FROM commitments_service "
-        f"WHERE organisation_id = {_param(dialect)}) AND {pauses_text} <> '[]'",
+        sql.for_dialect(
+            f"SELECT c.service_id, c.id, {pauses_text} FROM commitments_case c "
+            "WHERE c.service_id IN (SELECT id FROM commitments_service "
+            f"WHERE organisation_id = ?) AND {pauses_text} <> '[]'",
+            dialect,
+        ),
         [organisation.id],
     )
     pauses_by_service: dict[int, list[tuple[int, Any]]] = {}
@@ -375,13 +357,14 @@ async def open_cases_by_deadline(
 
 async def _open_cases(service_id: int) -> list[tuple[str, int, str]]:
     connection = connections.get("default")
-    dialect = connection.capabilities.dialect
-    epoch = EPOCH_SQL["postgres" if dialect == "postgres" else "sqlite"].format(col="received_at")
-    marker = "$1" if dialect == "postgres" else "?"
-    pauses = "pauses::text" if dialect == "postgres" else "pauses"
+    dialect = sql.dialect_of(connection)
+    epoch, pauses = sql.epoch("received_at", dialect), sql.as_text("pauses", dialect)
     _, rows = await connection.execute_query(
-        f"SELECT case_ref, {epoch}, {pauses} FROM commitments_case "
-        f"WHERE service_id = {marker} AND completed_at IS NULL ORDER BY id",
+        sql.for_dialect(
+            f"SELECT case_ref, {epoch}, {pauses} FROM commitments_case "
+            "WHERE service_id = ? AND completed_at IS NULL ORDER BY id",
+            dialect,
+        ),
         [service_id],
     )
     return [(r[0], r[1], r[2]) for r in rows]

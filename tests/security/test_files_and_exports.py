@@ -163,3 +163,15 @@ def test_service_names_are_neutralised_in_the_open_data(client, org):
     text = client.get(f"/commitments/{org.slug}/open-data.csv").text
     cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
     assert not any(cell.startswith(("=", "+", "@")) for cell in cells), cells
+
+
+def test_a_large_export_is_streamed_in_pieces_and_every_piece_is_safe():
+    from servicedialog.exports import CHUNK_ROWS, csv_chunks
+
+    rows = [[f'=HYPERLINK("http://x/{i}")', i, -i] for i in range(CHUNK_ROWS * 2 + 7)]
+    pieces = list(csv_chunks(["text", "n", "negative"], rows))
+    assert len(pieces) == 3  # two full pieces and the rest
+    lines = "".join(pieces).splitlines()
+    assert len(lines) == len(rows) + 1
+    assert all(line.startswith("\"'=HYPERLINK") for line in lines[1:])
+    assert lines[-1].endswith(f",{len(rows) - 1},-{len(rows) - 1}")  # numbers stay numbers
