@@ -14,6 +14,7 @@ from commitments.states import (
     EServiceLevel,
     Period,
 )
+from servicedialog.bilingual import in_language
 from servicedialog.clock import ClockUnit
 
 
@@ -49,7 +50,7 @@ class Service(Model):
         ordering = ["code"]
 
     def name(self, language: str) -> str:
-        return self.name_en if language == "en" and self.name_en else self.name_sv
+        return in_language(self, "name", language)
 
 
 class Commitment(Model):
@@ -113,7 +114,7 @@ class CommitmentVersion(Model):
         ordering = ["commitment_id", "version"]
 
     def promise(self, language: str) -> str:
-        return self.promise_en if language == "en" and self.promise_en else self.promise_sv
+        return in_language(self, "promise", language)
 
 
 class CaseRecord(Model):
@@ -216,7 +217,7 @@ class ServicePackage(Model):
         ordering = ["name_sv"]
 
     def name(self, language: str) -> str:
-        return self.name_en if language == "en" and self.name_en else self.name_sv
+        return in_language(self, "name", language)
 
 
 class PackageQuestion(Model):
@@ -238,7 +239,7 @@ class PackageQuestion(Model):
         ordering = ["position"]
 
     def text(self, language: str) -> str:
-        return self.text_en if language == "en" and self.text_en else self.text_sv
+        return in_language(self, "text", language)
 
 
 class PackageStep(Model):

@@ -52,12 +52,13 @@ from problem_areas.services import active_areas
 from servicedialog import audit
 from servicedialog.auth import current_organisation
 from servicedialog.bounds import parse_int
-from servicedialog.calendars import today_for
+from servicedialog.calendars import today_for, zone_of
 from servicedialog.exports import csv_response
 from servicedialog.forms import Form, done, read_form, render
 from servicedialog.i18n import lazy as _
 from servicedialog.models import Membership, Unit, User
 from servicedialog.pagination import paginate
+from servicedialog.periods import date_range
 from servicedialog.permissions import requires
 from servicedialog.roles import Role
 
@@ -107,6 +108,7 @@ def inbox_query(org: Any, params: Any, access: FeedbackAccess) -> Any:
         query = query.filter(assigned_to_id=access.user_id)
     elif assigned == "none":
         query = query.filter(assigned_to_id=None)
+    query = query.filter(**date_range(params).filter("received_at", zone_of(org)))
     today = today_for(org)
     if params.get("due") == "overdue":
         query = query.filter(status__in=OPEN_STATUSES, answered_at=None, answer_due__lt=today)
@@ -180,6 +182,7 @@ async def inbox(request: Request) -> Response:
             "users": users,
             "service_names": service_names,
             "params": params,
+            "received": date_range(params),
             "promise_choices": await _promise_choices(org, request.state.language),
             "today": today_for(org),
             "status_labels": STATUS_LABELS,

@@ -9,6 +9,7 @@ from typing import Any
 from tortoise import fields
 from tortoise.models import Model
 
+from servicedialog.bilingual import in_language
 from servicedialog.roles import Role
 
 
@@ -46,7 +47,7 @@ class Organisation(Model):
         ordering = ["name_sv"]
 
     def name(self, language: str) -> str:
-        return self.name_en if language == "en" and self.name_en else self.name_sv
+        return in_language(self, "name", language)
 
 
 class Unit(Model):
@@ -68,7 +69,7 @@ class Unit(Model):
         ordering = ["name_sv"]
 
     def name(self, language: str) -> str:
-        return self.name_en if language == "en" and self.name_en else self.name_sv
+        return in_language(self, "name", language)
 
 
 class User(Model):

@@ -39,6 +39,7 @@ from complaints.states import (
     Publication,
     Status,
 )
+from servicedialog.bilingual import in_language
 from servicedialog.bounds import fits
 from servicedialog.calendars import zone_of
 from servicedialog.i18n import lazy as _
@@ -110,9 +111,7 @@ async def discovery(base_url: str, production: bool) -> dict[str, Any]:
 
 
 def _description(service: Service, language: str) -> str:
-    if language == "en" and service.description_en:
-        return service.description_en
-    return service.description_sv
+    return in_language(service, "description", language)
 
 
 def _keywords(service: Service, language: str) -> str:
