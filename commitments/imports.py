@@ -315,7 +315,10 @@ async def import_cases(
     connection = connections.get("default")
     dialect = sql.dialect_of(connection)
     upsert = _upsert_sql(dialect)
-    for batch in read_batches(lines, services, zone, report, batch_size):
+    # Reading and parsing a batch (file reads, numpy) happens in a worker thread, so a
+    # large upload does not stall this worker's other requests; the writes stay here.
+    batches = read_batches(lines, services, zone, report, batch_size)
+    while (batch := await anyio.to_thread.run_sync(next, batches, None)) is not None:
         if not batch:
             continue
         await connection.execute_many(upsert, _sql_values(batch, dialect))

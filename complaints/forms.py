@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-from collections import deque
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from datetime import time as clock_time
@@ -24,7 +22,6 @@ from servicedialog.models import Organisation
 
 MAX_TEXT = 5000
 MAX_DAYS_BACK = 366  # feedback registered by staff arrived at most a year ago
-HONEYPOT = "website"  # hidden from people; bots fill it in
 
 
 @dataclass(frozen=True)
@@ -238,27 +235,3 @@ def read_feedback(
                 day, clock_time(12), zone_of(organisation)
             ).astimezone(UTC)
     return new
-
-
-class RateLimiter:
-    """At most ``limit`` submissions per address in ``window`` seconds, in this process."""
-
-    def __init__(self, limit: int, window: float = 600.0) -> None:
-        self.limit = limit
-        self.window = window
-        self.hits: dict[str, deque[float]] = {}
-
-    def allow(self, address: str) -> bool:
-        if self.limit <= 0:
-            return True
-        now = time.monotonic()
-        hits = self.hits.setdefault(address, deque())
-        while hits and hits[0] < now - self.window:
-            hits.popleft()
-        if len(hits) >= self.limit:
-            return False
-        hits.append(now)
-        if len(self.hits) > 10_000:  # forget quiet addresses
-            for key in [k for k, v in self.hits.items() if not v or v[-1] < now - self.window]:
-                del self.hits[key]
-        return True

@@ -15,7 +15,7 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from commitments.models import Commitment, Service
-from complaints import identity, notices
+from complaints import attachments, notices
 from complaints.handling import HandlingTerms, handling_terms
 from complaints.models import Feedback, FeedbackEvent, FeedbackSettings, RegistrationCounter
 from complaints.states import (
@@ -27,7 +27,7 @@ from complaints.states import (
     RetentionClass,
     Status,
 )
-from servicedialog import audit, writes
+from servicedialog import audit, identity, writes
 from servicedialog.i18n import lazy as _
 from servicedialog.models import Organisation, Unit, User
 from servicedialog.writes import Insert, Plan, Query
@@ -179,7 +179,7 @@ async def register(organisation: Organisation, new: NewFeedback, base_url: str =
         event.feedback_id = feedback.id
         yield Insert(event)
         for stored in new.attachments:
-            yield Insert(stored.row(feedback))
+            yield Insert(attachments.row(stored, feedback))
         receipt = (
             notices.receipt(feedback, organisation, base_url + tracking_path(token))
             if base_url

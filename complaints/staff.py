@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
 from commitments.models import CommitmentVersion, Service
-from complaints import attachments, identity, services
+from complaints import attachments, services
 from complaints.forms import form_catalogue, publication, publication_changed, read_feedback
 from complaints.models import Attachment, Feedback, FeedbackEvent, FeedbackSettings, ReplyTemplate
 from complaints.permissions import (
@@ -49,7 +49,7 @@ from complaints.states import (
     Status,
 )
 from problem_areas.services import active_areas
-from servicedialog import audit
+from servicedialog import audit, identity, uploads
 from servicedialog.auth import current_organisation
 from servicedialog.bounds import parse_int
 from servicedialog.calendars import today_for, zone_of
@@ -500,7 +500,7 @@ async def attachment(request: Request) -> Response:
     )
     return FileResponse(
         attachments.path_of(item, request.app.state.settings.var_dir),
-        media_type=attachments.served_type(item.content_type),
+        media_type=uploads.served_type(item.content_type),
         filename=attachments.download_name(feedback.number, item),
         content_disposition_type="attachment",
         headers={"Cache-Control": "no-store"},

@@ -229,6 +229,7 @@ def create_app(
     app.state.templates = templates
     app.state.path_cache = {}
     app.state.cache = TTLCache()
+    app.state.form_limiters = {}  # servicedialog.protection, per public form
     app.state.features = features
     app.state.feature_settings = feature_settings
     app.state.permissions = {p.name: p for f in features for p in f.permissions}

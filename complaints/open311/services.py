@@ -23,7 +23,6 @@ from zoneinfo import ZoneInfo
 
 from commitments.models import Commitment, CommitmentVersion, Service
 from commitments.states import CommitmentStatus
-from complaints import identity
 from complaints.handling import SERVICE_CODE as HANDLING_SERVICE
 from complaints.models import Feedback, FeedbackEvent
 from complaints.open311.documents import Open311Error
@@ -39,6 +38,7 @@ from complaints.states import (
     Publication,
     Status,
 )
+from servicedialog import identity
 from servicedialog.bilingual import in_language
 from servicedialog.bounds import fits
 from servicedialog.calendars import zone_of

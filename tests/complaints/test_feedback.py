@@ -11,11 +11,12 @@ import pytest
 from bs4 import BeautifulSoup
 
 from commitments.services import import_catalogue
-from complaints import identity, services
+from complaints import services
 from complaints.handling import handling_catalogue, handling_terms
 from complaints.models import Feedback, FeedbackEvent
 from complaints.services import Closing, HandlingError, NewFeedback
 from complaints.states import Kind, Outcome, Status
+from servicedialog import identity
 from servicedialog.roles import Role
 from tests.commitments.test_recompute import CATALOGUE
 from tests.conftest import post_form, run
