@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from complaints.cli import feedback_group, retention_command
@@ -9,6 +10,7 @@ from complaints.permissions import ALL, READ, SETTINGS
 from complaints.routes import routes
 from servicedialog.features import Feature, NavItem, SlotLink
 from servicedialog.i18n import lazy as _
+from servicedialog.jobs import Job
 
 
 async def start_panel(request: Any) -> Any:
@@ -53,6 +55,37 @@ AUDIT_OBJECTS = {
 }
 
 
+async def _warnings(settings: Any) -> str:
+    from complaints.warnings import queue_warnings
+
+    return f"warnings queued for {await queue_warnings(None, settings.base_url)} handlers"
+
+
+async def _retention(settings: Any) -> str:
+    from complaints.retention import anonymise, due_for_anonymisation
+
+    due = await due_for_anonymisation()
+    for item in due:
+        await anonymise(item, settings.var_dir)
+    return f"{len(due)} records anonymised"
+
+
+JOBS = (
+    Job(
+        "complaints.warnings",
+        timedelta(days=1),
+        _warnings,
+        "E-mail handlers their feedback due soon or overdue",
+    ),
+    Job(
+        "complaints.retention",
+        timedelta(days=1),
+        _retention,
+        "Anonymise feedback whose retention period has ended",
+    ),
+)
+
+
 def _org(context: Any) -> dict[str, Any]:
     return {"org": context["org"].slug}
 
@@ -90,6 +123,7 @@ feature = Feature(
     reserved_segments=("manage", "track"),
     permissions=ALL,
     slots=SLOTS,
+    jobs=JOBS,
     routes=routes,
     organisation_links=(NavItem(_("Give feedback"), "complaints:new"),),
     staff_nav=(

@@ -33,6 +33,7 @@ from servicedialog.roles import Role
 if TYPE_CHECKING:
     import click
 
+    from servicedialog.jobs import Job
     from servicedialog.permissions import Permission
 
 ENTRY_POINT_GROUP = "servicedialog.features"
@@ -152,6 +153,8 @@ class Feature:
     panels: Sequence[Panel] = ()
     # Links this feature puts into other features' slots: slot name -> links.
     slots: Mapping[str, Sequence[SlotLink]] = field(default_factory=dict)
+    # Scheduled work (servicedialog.jobs.Job), run by `servicedialog jobs run`.
+    jobs: Sequence[Job] = ()
 
     @property
     def mount(self) -> str:

@@ -265,3 +265,19 @@ class ClosedDay(Model):
         table = "core_closed_day"
         unique_together = (("organisation", "day"),)
         ordering = ["day"]
+
+
+class JobRun(Model):
+    """When each scheduled job (servicedialog.jobs) is due, and who holds it now: the
+    row one process claims before running the job, so it runs once across workers."""
+
+    name = fields.CharField(max_length=100, primary_key=True)
+    due_at = fields.DatetimeField()
+    held_until = fields.DatetimeField()
+    started_at = fields.DatetimeField(null=True)
+    finished_at = fields.DatetimeField(null=True)
+    result = fields.CharField(max_length=500, default="")
+    failed = fields.BooleanField(default=False)
+
+    class Meta:
+        table = "core_job_run"
