@@ -10,12 +10,12 @@ from babel.numbers import format_decimal
 from markupsafe import Markup
 
 from commitments.models import FulfilmentPeriod
+from servicedialog.chart_tables import HOUSE_COLOURS
 from servicedialog.i18n import translations
 from servicedialog.periods import Period
 from servicedialog.svgchart import Series, line_chart
 
-LINE_COLOUR = "#1d4f91"  # contrast 8.6:1 on white
-TARGET_COLOUR = "#9a4a00"  # contrast 6.0:1 on white
+LINE_COLOUR, TARGET_COLOUR = HOUSE_COLOURS[:2]
 
 
 def period_label(start: date, period: str, language: str) -> str:
