@@ -381,36 +381,43 @@ async def _extend(request: Request, feedback: Feedback, form: Form, user: User) 
     )
 
 
-async def _simple(request: Request, feedback: Feedback, form: Form, user: User) -> None:
-    action = request.path_params["action"]
-    if action == "acknowledge":
-        await services.acknowledge(feedback, user)
-    elif action == "pause":
-        await services.pause(
-            feedback,
-            user,
-            form.get("reason")[:300],
-            today_for(request.state.organisation),
-            link=person_link(request, feedback),
-        )
-    elif action == "resume":
-        await services.resume(feedback, user, today_for(request.state.organisation))
-    elif action == "publish":
-        await services.publish(
-            feedback, user, form.get("published_text"), form.get("published_answer")
-        )
-    else:
-        await services.unpublish(feedback, user)
+async def _acknowledge(request: Request, feedback: Feedback, form: Form, user: User) -> None:
+    await services.acknowledge(feedback, user)
 
 
+async def _pause(request: Request, feedback: Feedback, form: Form, user: User) -> None:
+    reason = form.get("reason")[:300]
+    today = today_for(request.state.organisation)
+    await services.pause(feedback, user, reason, today, link=person_link(request, feedback))
+
+
+async def _resume(request: Request, feedback: Feedback, form: Form, user: User) -> None:
+    await services.resume(feedback, user, today_for(request.state.organisation))
+
+
+async def _publish(request: Request, feedback: Feedback, form: Form, user: User) -> None:
+    text, answer = form.get("published_text"), form.get("published_answer")
+    await services.publish(feedback, user, text, answer)
+
+
+async def _unpublish(request: Request, feedback: Feedback, form: Form, user: User) -> None:
+    await services.unpublish(feedback, user)
+
+
+# One step per action (the statuses each may start from: states.STEPS_FROM).
 HANDLERS = {
     "assign": _assign,
     "route": _route,
+    "acknowledge": _acknowledge,
     "note": _write,
     "reply": _write,
+    "pause": _pause,
+    "resume": _resume,
+    "extend": _extend,
     "close": _close,
     "secrecy": _secrecy,
-    "extend": _extend,
+    "publish": _publish,
+    "unpublish": _unpublish,
 }
 
 
@@ -427,7 +434,7 @@ async def act(request: Request) -> Response:
         raise HTTPException(403)
     form = await read_form(request)
     try:
-        await HANDLERS.get(action, _simple)(request, feedback, form, request.state.user)
+        await HANDLERS[action](request, feedback, form, request.state.user)
     except HandlingError as error:
         form.error(error.field or action, error.message)
         return await _detail_page(request, form=form, status_code=400)
