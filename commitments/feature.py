@@ -7,6 +7,7 @@ from typing import Any
 
 from commitments.api import api_routes, openapi_paths
 from commitments.cli import catalogue, fulfilment, import_cases_command, packages
+from commitments.panels import PANELS
 from commitments.permissions import ALL, VIEW
 from commitments.routes import routes
 from servicedialog.features import Feature, NavItem
@@ -67,6 +68,7 @@ AUDIT_OBJECTS = {
 
 feature = Feature(
     name="commitments",
+    panels=PANELS,
     jobs=JOBS,
     permissions=ALL,
     reserved_segments=("manage", "packages"),
