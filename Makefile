@@ -23,13 +23,19 @@ demo: $(STAMP)
 ## and again on PostgreSQL when TEST_POSTGRES_URL is set (CI sets it).
 test: $(STAMP) lint test-sqlite test-postgres
 
+# The suite runs in TEST_WORKERS processes (pytest-xdist; "auto": one per core), each with
+# databases of its own; the browser tests run after it in one process, so that their
+# timing budgets (tests/browser/test_phone_budget.py) are measured on a machine at rest.
+TEST_WORKERS ?= auto
+
 test-sqlite: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not browser"
+	$(BIN)/python -m pytest -m browser
 
 test-postgres: $(STAMP)
 	@if [ -n "$$TEST_POSTGRES_URL" ]; then \
 		echo "== the suite again on PostgreSQL =="; \
-		TEST_DATABASE_URL="$$TEST_POSTGRES_URL" $(BIN)/python -m pytest -m "not browser"; \
+		TEST_DATABASE_URL="$$TEST_POSTGRES_URL" $(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not browser"; \
 	elif [ "$$REQUIRE_POSTGRES" = "1" ]; then \
 		echo "REQUIRE_POSTGRES=1 but TEST_POSTGRES_URL is not set" >&2; exit 1; \
 	else \

@@ -13,7 +13,7 @@ from starlette.routing import Route
 
 from commitments import imports, queries
 from commitments.services import CatalogueError, export_catalogue, import_catalogue
-from commitments.views import recompute
+from commitments.views.common import recompute
 from servicedialog import audit
 from servicedialog.apikeys import requires_api_key
 from servicedialog.models import Organisation

@@ -6,25 +6,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from babel.dates import format_date
 from babel.numbers import format_decimal
 from markupsafe import Markup
 
 from commitments.models import FulfilmentPeriod
+from servicedialog.chart_tables import HOUSE_COLOURS
 from servicedialog.i18n import translations
+from servicedialog.periods import Period
 from servicedialog.svgchart import Series, line_chart
 
-LINE_COLOUR = "#1d4f91"  # contrast 8.6:1 on white
-TARGET_COLOUR = "#9a4a00"  # contrast 6.0:1 on white
+LINE_COLOUR, TARGET_COLOUR = HOUSE_COLOURS[:2]
 
 
 def period_label(start: date, period: str, language: str) -> str:
     """ "jan. 2026", "K1 2026" or "2026": short enough for an axis, in the reader's language."""
-    if period == "year":
-        return str(start.year)
-    if period == "quarter":
-        return format_date(start, "QQQ y", locale=language)
-    return format_date(start, "LLL y", locale=language)
+    return Period.containing(period, start).label(language)
 
 
 def history_chart(history: Sequence[FulfilmentPeriod], language: str) -> Markup:

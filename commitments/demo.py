@@ -16,6 +16,7 @@ from commitments.models import CaseRecord
 from commitments.package_files import import_packages
 from commitments.queries import recompute_organisation
 from commitments.services import import_catalogue
+from servicedialog.calendars import today_for
 from servicedialog.models import Organisation
 from servicedialog.orgs.services import create_organisation
 
@@ -310,8 +311,12 @@ def generate_csv(today: date, codes: list[str], seed: int = 2026) -> str:
     return "\n".join(lines) + "\n"
 
 
-async def _seed_organisation(org: Organisation, catalogue: dict[str, Any], today: date) -> None:
+async def _seed_organisation(
+    org: Organisation, catalogue: dict[str, Any], today: date, cases: bool
+) -> None:
     await import_catalogue(org, catalogue)
+    if not cases:
+        return
     if not await CaseRecord.filter(service__organisation_id=org.id).exists():
         codes = [s["code"] for s in catalogue["services"]]
         await import_cases(org, io.StringIO(generate_csv(today, codes)))
@@ -340,14 +345,17 @@ def packages_file(owner: Organisation) -> dict[str, Any]:
     }
 
 
-async def seed(org: Organisation, today: date | None = None) -> None:
-    today = today or date.today()
-    await _seed_organisation(org, CATALOGUE, today)
+async def seed(org: Organisation, today: date | None = None, cases: bool = True) -> None:
+    """The demo catalogue of ``org`` and its partners, two years of case data for each
+    (``cases=False``: the catalogues and packages only, for tests that need no figures),
+    and the service packages that span them."""
+    today = today or today_for(org)
+    await _seed_organisation(org, CATALOGUE, today, cases)
     for partner in PARTNERS:
         other = await Organisation.get_or_none(slug=partner["slug"])
         if other is None:
             other = await create_organisation(
                 partner["slug"], partner["name_sv"], partner["name_en"], "SE", partner["kind"]
             )
-        await _seed_organisation(other, partner["catalogue"], today)
+        await _seed_organisation(other, partner["catalogue"], today, cases)
     await import_packages(packages_file(org))

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from commitments.api import api_routes, openapi_paths
 from commitments.cli import catalogue, fulfilment, import_cases_command, packages
+from commitments.panels import PANELS
+from commitments.permissions import ALL, VIEW
 from commitments.routes import routes
 from servicedialog.features import Feature, NavItem
 from servicedialog.i18n import lazy as _
-from servicedialog.roles import Role
+from servicedialog.jobs import Job
 
 
 async def start_panel(request: Any) -> Any:
@@ -24,6 +27,27 @@ async def seed_demo(org: Any) -> None:
 
         await seed(org)
 
+
+async def _recompute(settings: Any) -> str:
+    """Each organisation's figures anew: a period ends, a running one moves on."""
+    from commitments.queries import recompute_organisation
+    from servicedialog.models import Organisation
+
+    rows = 0
+    for organisation in await Organisation.all():
+        rows += await recompute_organisation(organisation)
+    return f"{rows} period figures written"
+
+
+JOBS = (
+    Job(
+        "commitments.recompute",
+        timedelta(days=1),
+        _recompute,
+        "Recompute how well each commitment is kept",
+        lease=timedelta(hours=2),
+    ),
+)
 
 AUDIT_ACTIONS = {
     "cases.imported": _("Imported case data"),
@@ -44,18 +68,16 @@ AUDIT_OBJECTS = {
 
 feature = Feature(
     name="commitments",
+    panels=PANELS,
+    jobs=JOBS,
+    permissions=ALL,
+    reserved_segments=("manage", "packages"),
     routes=routes,
     api_routes=api_routes,
     openapi_paths=openapi_paths,
     organisation_links=(NavItem(_("Service commitments"), "commitments:catalogue"),),
     public_nav=(NavItem(_("Permit guide"), "commitments:packages"),),
-    staff_nav=(
-        NavItem(
-            _("Service commitments"),
-            "commitments:manage",
-            frozenset({Role.QUALITY_MANAGER, Role.ADMIN, Role.HANDLER, Role.LEADERSHIP}),
-        ),
-    ),
+    staff_nav=(NavItem(_("Service commitments"), "commitments:manage", permission=VIEW),),
     models="commitments.models",
     migrations="commitments.migrations",
     commands=(catalogue, fulfilment, import_cases_command, packages),

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from commitments.clock import ClockUnit
 from commitments.services import ServiceSpec, Terms
 from commitments.states import Channel, CommitmentKind, EServiceLevel, Period
 from servicedialog.bounds import parse_int
+from servicedialog.clock import ClockUnit
 from servicedialog.forms import Form
 from servicedialog.i18n import lazy as _
 

@@ -24,7 +24,8 @@ from typing import cast
 import numpy as np
 import numpy.typing as npt
 
-from commitments.clock import (
+from commitments.states import Period
+from servicedialog.clock import (
     ClockUnit,
     Dates,
     Pauses,
@@ -33,7 +34,6 @@ from commitments.clock import (
     elapsed_working_days,
     paused_calendar_days,
 )
-from commitments.states import Period
 
 Stamps = npt.NDArray[np.datetime64]  # datetime64[s], local time
 Z95 = 1.959963984540054

@@ -23,16 +23,17 @@ import numpy as np
 import numpy.typing as npt
 from tortoise import connections
 
-from commitments.localtime import from_local
 from commitments.models import Service
+from servicedialog import sql
 from servicedialog.bounds import moment_in_range, parse_day
+from servicedialog.calendars import zone_of
 from servicedialog.i18n import lazy as _
+from servicedialog.localtime import from_local
 from servicedialog.models import Organisation
 
 COLUMNS = ("service_code", "case_ref", "received_at", "completed_at", "pauses")
 BATCH_SIZE = 5000
 MAX_REPORTED_ERRORS = 1000
-TIME_ZONES = {"SE": "Europe/Stockholm", "FI": "Europe/Helsinki"}
 
 
 class RowProblem(ValueError):
@@ -259,9 +260,7 @@ UPSERT = (
 
 
 def _upsert_sql(dialect: str) -> str:
-    if dialect == "postgres":
-        return UPSERT.format(values="$1, $2, $3, $4, $5::jsonb")
-    return UPSERT.format(values="?, ?, ?, ?, ?")
+    return sql.for_dialect(UPSERT.format(values=f"?, ?, ?, ?, {sql.json_param(dialect)}"), dialect)
 
 
 NO_PAUSES = "[]"
@@ -271,7 +270,7 @@ def _sql_values(rows: list[CaseRow], dialect: str) -> list[list[Any]]:
     """Parameters for the upsert, one list per row; times formatted for the whole batch."""
     pauses = [json.dumps(r.pauses) if r.pauses else NO_PAUSES for r in rows]
     completed_seconds = [r.completed if r.completed is not None else -1 for r in rows]
-    if dialect == "postgres":
+    if dialect == sql.POSTGRES:
         return [
             [
                 r.service_id,
@@ -311,15 +310,18 @@ async def import_cases(
     """Stream ``lines`` (an open CSV file) into the database; memory stays at one batch
     whatever the file's size. ``progress`` is told how many rows each batch held."""
     services = dict(await Service.filter(organisation_id=organisation.id).values_list("code", "id"))
-    zone = TIME_ZONES.get(organisation.country, "Europe/Stockholm")
+    zone = zone_of(organisation).key
     report = CaseImportReport()
     connection = connections.get("default")
-    dialect = connection.capabilities.dialect
-    sql = _upsert_sql(dialect)
-    for batch in read_batches(lines, services, zone, report, batch_size):
+    dialect = sql.dialect_of(connection)
+    upsert = _upsert_sql(dialect)
+    # Reading and parsing a batch (file reads, numpy) happens in a worker thread, so a
+    # large upload does not stall this worker's other requests; the writes stay here.
+    batches = read_batches(lines, services, zone, report, batch_size)
+    while (batch := await anyio.to_thread.run_sync(next, batches, None)) is not None:
         if not batch:
             continue
-        await connection.execute_many(sql, _sql_values(batch, dialect))
+        await connection.execute_many(upsert, _sql_values(batch, dialect))
         report.imported += len(batch)
         if progress:
             progress(len(batch))
@@ -346,7 +348,7 @@ class Preview:
 async def preview(organisation: Organisation, path: Any, limit: int) -> Preview:
     """Parse the first ``limit`` lines of an uploaded file without writing anything."""
     services = dict(await Service.filter(organisation_id=organisation.id).values_list("code", "id"))
-    tz = ZoneInfo(TIME_ZONES.get(organisation.country, "Europe/Stockholm"))
+    tz = zone_of(organisation)
     return await anyio.to_thread.run_sync(_preview_file, path, services, tz, limit)
 
 

@@ -7,7 +7,6 @@ from typing import Any
 from tortoise import fields
 from tortoise.models import Model
 
-from commitments.clock import ClockUnit
 from commitments.states import (
     Channel,
     CommitmentKind,
@@ -15,6 +14,8 @@ from commitments.states import (
     EServiceLevel,
     Period,
 )
+from servicedialog.bilingual import in_language
+from servicedialog.clock import ClockUnit
 
 
 class Service(Model):
@@ -49,7 +50,7 @@ class Service(Model):
         ordering = ["code"]
 
     def name(self, language: str) -> str:
-        return self.name_en if language == "en" and self.name_en else self.name_sv
+        return in_language(self, "name", language)
 
 
 class Commitment(Model):
@@ -113,7 +114,7 @@ class CommitmentVersion(Model):
         ordering = ["commitment_id", "version"]
 
     def promise(self, language: str) -> str:
-        return self.promise_en if language == "en" and self.promise_en else self.promise_sv
+        return in_language(self, "promise", language)
 
 
 class CaseRecord(Model):
@@ -173,23 +174,6 @@ class FulfilmentPeriod(Model):
         ordering = ["period_start"]
 
 
-class ClosedDay(Model):
-    """A local day off (e.g. a municipality's bridge day): not a working day for its clocks."""
-
-    id = fields.IntField(primary_key=True)
-    organisation: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
-        "core.Organisation", related_name="closed_days", on_delete=fields.CASCADE
-    )
-    organisation_id: int
-    day = fields.DateField()
-    reason = fields.CharField(max_length=200, default="")
-
-    class Meta:
-        table = "commitments_closed_day"
-        unique_together = (("organisation", "day"),)
-        ordering = ["day"]
-
-
 class CommitmentSummary(Model):
     """Measured times of a commitment over the last twelve months, for the permit guide.
     Written by the same recompute as the period figures."""
@@ -233,7 +217,7 @@ class ServicePackage(Model):
         ordering = ["name_sv"]
 
     def name(self, language: str) -> str:
-        return self.name_en if language == "en" and self.name_en else self.name_sv
+        return in_language(self, "name", language)
 
 
 class PackageQuestion(Model):
@@ -255,7 +239,7 @@ class PackageQuestion(Model):
         ordering = ["position"]
 
     def text(self, language: str) -> str:
-        return self.text_en if language == "en" and self.text_en else self.text_sv
+        return in_language(self, "text", language)
 
 
 class PackageStep(Model):

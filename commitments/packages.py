@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from commitments.clock import ClockUnit
 from commitments.models import (
     CommitmentSummary,
     CommitmentVersion,
@@ -14,6 +13,7 @@ from commitments.models import (
     ServicePackage,
 )
 from commitments.states import CommitmentStatus
+from servicedialog.clock import ClockUnit
 
 # Rough calendar days per unit, to add steps measured in different units together.
 DAYS_PER_UNIT = {

@@ -7,17 +7,14 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
+import anyio.to_thread
 import numpy as np
 import numpy.typing as npt
 from tortoise import connections
 from tortoise.transactions import in_transaction
 
-from commitments.clock import ClockUnit, Pauses, WorkCalendar, calendar_for, deadline
 from commitments.fulfilment import Cases, PeriodResult, Terms, elapsed_in_unit, measure
-from commitments.imports import TIME_ZONES
-from commitments.localtime import to_local
 from commitments.models import (
-    ClosedDay,
     Commitment,
     CommitmentSummary,
     CommitmentVersion,
@@ -25,6 +22,10 @@ from commitments.models import (
     Service,
 )
 from commitments.states import CommitmentStatus, Period
+from servicedialog import sql
+from servicedialog.calendars import calendar_for, today_for, zone_of
+from servicedialog.clock import ClockUnit, Pauses, WorkCalendar, deadline
+from servicedialog.localtime import to_local
 from servicedialog.models import Organisation
 
 # The public catalogue and what is derived from it (the feedback form's services and
@@ -37,41 +38,19 @@ def catalogue_cache_key(org: Organisation) -> str:
     return f"commitments:catalogue:{org.id}:"
 
 
-EPOCH_SQL = {
-    "sqlite": "CAST(strftime('%s', {col}) AS INTEGER)",
-    "postgres": "CAST(EXTRACT(EPOCH FROM {col}) AS BIGINT)",
-}
-
-
-def _param(dialect: str) -> str:
-    return "$1" if dialect == "postgres" else "?"
-
-
 def _aggregate_sql(dialect: str) -> str:
     """One row per service, its cases' ids and times as comma-separated lists. The lists of
     one row are built in the same pass (SQLite) or the same order (PostgreSQL), so their
     n-th elements belong to the same case; numpy parses them in C."""
-    if dialect == "postgres":
-
-        def agg(expr: str) -> str:
-            return f"string_agg(({expr})::text, ',' ORDER BY c.id)"
-
-        received = "CAST(EXTRACT(EPOCH FROM c.received_at) AS BIGINT)"
-        completed = "COALESCE(CAST(EXTRACT(EPOCH FROM c.completed_at) AS BIGINT), -1)"
-        marker = "$1"
-    else:
-
-        def agg(expr: str) -> str:
-            return f"group_concat({expr})"
-
-        received = "CAST(strftime('%s', c.received_at) AS INTEGER)"
-        completed = "COALESCE(CAST(strftime('%s', c.completed_at) AS INTEGER), -1)"
-        marker = "?"
-    return (
-        f"SELECT c.service_id, {agg('c.id')}, {agg(received)}, {agg(completed)} "
+    received = sql.epoch("c.received_at", dialect)
+    completed = f"COALESCE({sql.epoch('c.completed_at', dialect)}, -1)"
+    lists = ", ".join(sql.joined(e, dialect, "c.id") for e in ("c.id", received, completed))
+    return sql.for_dialect(
+        f"SELECT c.service_id, {lists} "
         "FROM commitments_case c WHERE c.service_id IN "
-        f"(SELECT id FROM commitments_service WHERE organisation_id = {marker}) "
-        "GROUP BY c.service_id"
+        "(SELECT id FROM commitments_service WHERE organisation_id = ?) "
+        "GROUP BY c.service_id",
+        dialect,
     )
 
 
@@ -83,18 +62,28 @@ async def load_organisation_cases(organisation: Organisation, zone: str) -> dict
     """Every case of the organisation's services as numpy arrays in local time, per service:
     two queries (times, and the few cases with pauses) and no Python object per case."""
     connection = connections.get("default")
-    dialect = "postgres" if connection.capabilities.dialect == "postgres" else "sqlite"
+    dialect = sql.dialect_of(connection)
     _, groups = await connection.execute_query(_aggregate_sql(dialect), [organisation.id])
-    pauses_text = "c.pauses::text" if dialect == "postgres" else "c.pauses"
+    pauses_text = sql.as_text("c.pauses", dialect)
     _, paused = await connection.execute_query(
-        f"SELECT c.service_id, c.id, {pauses_text} FROM commitments_case c "
-        "WHERE c.service_id IN (SELECT id FROM commitments_service "
-        f"WHERE organisation_id = {_param(dialect)}) AND {pauses_text} <> '[]'",
+        sql.for_dialect(
+            f"SELECT c.service_id, c.id, {pauses_text} FROM commitments_case c "
+            "WHERE c.service_id IN (SELECT id FROM commitments_service "
+            f"WHERE organisation_id = ?) AND {pauses_text} <> '[]'",
+            dialect,
+        ),
         [organisation.id],
     )
     pauses_by_service: dict[int, list[tuple[int, Any]]] = {}
     for sid, case_id, text in paused:
         pauses_by_service.setdefault(int(sid), []).append((int(case_id), json.loads(text)))
+    return await anyio.to_thread.run_sync(_parse_cases, groups, pauses_by_service, zone)
+
+
+def _parse_cases(
+    groups: list[Any], pauses_by_service: dict[int, list[tuple[int, Any]]], zone: str
+) -> dict[int, Cases]:
+    """The services' comma-separated lists as arrays in local time (numpy, in a thread)."""
     result = {}
     for sid, ids_text, received_text, completed_text in groups:
         ids, completed = _numbers(ids_text), _numbers(completed_text)
@@ -120,12 +109,6 @@ def _pauses_at(ids: npt.NDArray[np.int64], pause_rows: list[tuple[int, Any]]) ->
         for position, (_case_id, pauses) in zip(positions.tolist(), pause_rows, strict=True)
         for p in pauses
     )
-
-
-async def organisation_calendar(organisation: Organisation) -> WorkCalendar:
-    """The country's calendar plus the organisation's own closed days."""
-    days = await ClosedDay.filter(organisation_id=organisation.id).values_list("day", flat=True)
-    return calendar_for(organisation.country, frozenset(days))
 
 
 def terms_of(version: CommitmentVersion) -> Terms:
@@ -192,21 +175,13 @@ def _choose(
     return chosen
 
 
-async def recompute_organisation(organisation: Organisation, today: date | None = None) -> int:
-    """Recompute every measured commitment of the organisation and replace the stored
-    figures in one transaction; returns how many period rows were written."""
-    today = today or date.today()
-    calendar = await organisation_calendar(organisation)
-    zone = TIME_ZONES.get(organisation.country, "Europe/Stockholm")
-    cases = await load_organisation_cases(organisation, zone)
-    commitments = await Commitment.filter(service__organisation_id=organisation.id).exclude(
-        status=CommitmentStatus.DRAFT
-    )
-    versions: dict[int, list[CommitmentVersion]] = {}
-    for version in await CommitmentVersion.filter(
-        commitment_id__in=[c.id for c in commitments]
-    ).order_by("version"):
-        versions.setdefault(version.commitment_id, []).append(version)
+def _measure_all(
+    commitments: list[Commitment],
+    versions: dict[int, list[CommitmentVersion]],
+    calendar: WorkCalendar,
+    cases: dict[int, Cases],
+    today: date,
+) -> tuple[list[FulfilmentPeriod], list[CommitmentSummary]]:
     periods: list[FulfilmentPeriod] = []
     summaries: list[CommitmentSummary] = []
     for commitment in commitments:
@@ -216,6 +191,29 @@ async def recompute_organisation(organisation: Organisation, today: date | None 
             )
             periods.extend(rows)
             summaries.append(summary)
+    return periods, summaries
+
+
+async def recompute_organisation(organisation: Organisation, today: date | None = None) -> int:
+    """Recompute every measured commitment of the organisation and replace the stored
+    figures in one transaction; returns how many period rows were written."""
+    today = today or today_for(organisation)
+    calendar = await calendar_for(organisation)
+    zone = zone_of(organisation).key
+    cases = await load_organisation_cases(organisation, zone)
+    commitments = await Commitment.filter(service__organisation_id=organisation.id).exclude(
+        status=CommitmentStatus.DRAFT
+    )
+    versions: dict[int, list[CommitmentVersion]] = {}
+    for version in await CommitmentVersion.filter(
+        commitment_id__in=[c.id for c in commitments]
+    ).order_by("version"):
+        versions.setdefault(version.commitment_id, []).append(version)
+    # numpy work (1.5 s per million cases) in a worker thread: the event loop keeps serving
+    # this worker's other requests meanwhile.
+    periods, summaries = await anyio.to_thread.run_sync(
+        _measure_all, commitments, versions, calendar, cases, today
+    )
     ids = [c.id for c in commitments]
     async with in_transaction():
         await FulfilmentPeriod.filter(version__commitment_id__in=ids).delete()
@@ -239,7 +237,7 @@ async def published_commitments(
     """Each published commitment of the organisation with its current version and latest
     finished period (the running one only while nothing has finished), ordered by service
     code: the public catalogue page in three queries."""
-    today = today or date.today()
+    today = today or today_for(organisation)
     commitments = (
         await Commitment.filter(
             service__organisation_id=organisation.id, status=CommitmentStatus.PUBLISHED
@@ -328,8 +326,8 @@ async def open_cases_by_deadline(
 ) -> tuple[list[OpenCase], list[OpenCase]]:
     """(at risk, breached): open cases whose deadline falls within the next
     ``within_working_days`` working days, and open cases already past it; soonest first."""
-    calendar = await organisation_calendar(organisation)
-    zone = TIME_ZONES.get(organisation.country, "Europe/Stockholm")
+    calendar = await calendar_for(organisation)
+    zone = zone_of(organisation).key
     today_day = np.datetime64(today, "D")
     horizon = np.busday_offset(
         today_day, within_working_days, roll="forward", busdaycal=calendar.busdaycal
@@ -382,13 +380,14 @@ async def open_cases_by_deadline(
 
 async def _open_cases(service_id: int) -> list[tuple[str, int, str]]:
     connection = connections.get("default")
-    dialect = connection.capabilities.dialect
-    epoch = EPOCH_SQL["postgres" if dialect == "postgres" else "sqlite"].format(col="received_at")
-    marker = "$1" if dialect == "postgres" else "?"
-    pauses = "pauses::text" if dialect == "postgres" else "pauses"
+    dialect = sql.dialect_of(connection)
+    epoch, pauses = sql.epoch("received_at", dialect), sql.as_text("pauses", dialect)
     _, rows = await connection.execute_query(
-        f"SELECT case_ref, {epoch}, {pauses} FROM commitments_case "
-        f"WHERE service_id = {marker} AND completed_at IS NULL ORDER BY id",
+        sql.for_dialect(
+            f"SELECT case_ref, {epoch}, {pauses} FROM commitments_case "
+            "WHERE service_id = ? AND completed_at IS NULL ORDER BY id",
+            dialect,
+        ),
         [service_id],
     )
     return [(r[0], r[1], r[2]) for r in rows]

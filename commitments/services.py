@@ -15,10 +15,11 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from commitments.clock import ClockUnit
 from commitments.models import Commitment, CommitmentVersion, Service
 from commitments.states import Channel, CommitmentKind, CommitmentStatus, EServiceLevel, Period
 from servicedialog.bounds import parse_day
+from servicedialog.calendars import today_for
+from servicedialog.clock import ClockUnit
 from servicedialog.models import Organisation, Unit
 
 
@@ -288,7 +289,8 @@ async def change_terms(commitment: Commitment, terms: Terms) -> CommitmentVersio
         return None
     values = asdict(terms)
     if latest is not None and terms.valid_from is None:
-        values["valid_from"] = date.today()
+        service = await Service.get(id=commitment.service_id).select_related("organisation")
+        values["valid_from"] = today_for(service.organisation)
     return await CommitmentVersion.create(
         commitment=commitment, version=(latest.version + 1) if latest else 1, **values
     )

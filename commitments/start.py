@@ -3,12 +3,12 @@ break one, for quality managers and leadership (and handlers: the cases)."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from starlette.requests import Request
 
 from commitments.queries import open_cases_by_deadline, published_commitments
+from servicedialog.calendars import today_for
 from servicedialog.roles import Role
 
 TEMPLATE = "commitments/_start_panel.html"
@@ -21,7 +21,7 @@ async def panel(request: Request) -> tuple[str, dict[str, Any]] | None:
     if not roles & WATCHERS:
         return None
     org = request.state.organisation
-    today = date.today()
+    today = today_for(org)
     items = await published_commitments(org, today)
     missed = [
         item

@@ -39,10 +39,8 @@ def feedback_group() -> None:
 @feedback_group.command("warnings")
 def warnings_command() -> None:
     """E-mail each handler their feedback due within two working days or overdue."""
-    from datetime import date
-
     from complaints.warnings import queue_warnings
 
     settings = settings_or_exit()
-    count = run_with_db(settings, lambda: queue_warnings(date.today(), settings.base_url))
+    count = run_with_db(settings, lambda: queue_warnings(None, settings.base_url))
     click.echo(f"warnings queued for {count} handlers")

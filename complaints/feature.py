@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from complaints.cli import feedback_group, retention_command
-from complaints.permissions import READ, SETTINGS
+from complaints.permissions import ALL, READ, SETTINGS
 from complaints.routes import routes
-from servicedialog.features import Feature, NavItem
+from servicedialog.features import Feature, NavItem, SlotLink
 from servicedialog.i18n import lazy as _
+from servicedialog.jobs import Job
 
 
 async def start_panel(request: Any) -> Any:
@@ -52,14 +54,81 @@ AUDIT_OBJECTS = {
     "ReplyTemplate": (_("Reply template"), None),
 }
 
+
+async def _warnings(settings: Any) -> str:
+    from complaints.warnings import queue_warnings
+
+    return f"warnings queued for {await queue_warnings(None, settings.base_url)} handlers"
+
+
+async def _retention(settings: Any) -> str:
+    from complaints.retention import anonymise, due_for_anonymisation
+
+    due = await due_for_anonymisation()
+    for item in due:
+        await anonymise(item, settings.var_dir)
+    return f"{len(due)} records anonymised"
+
+
+JOBS = (
+    Job(
+        "complaints.warnings",
+        timedelta(days=1),
+        _warnings,
+        "E-mail handlers their feedback due soon or overdue",
+    ),
+    Job(
+        "complaints.retention",
+        timedelta(days=1),
+        _retention,
+        "Anonymise feedback whose retention period has ended",
+    ),
+)
+
+
+def _org(context: Any) -> dict[str, Any]:
+    return {"org": context["org"].slug}
+
+
+# Links on the commitments' public pages to the feedback form, about that service or
+# promise (the pages declare the slots; without this feature they show no link).
+SLOTS = {
+    "service.actions": (
+        SlotLink(
+            _("Give feedback about this service"),
+            "complaints:new",
+            params=_org,
+            query=lambda c: {"service": c["service"].id},
+        ),
+    ),
+    "commitment.actions": (
+        SlotLink(
+            _("Tell us that we did not keep this promise"),
+            "complaints:new",
+            params=_org,
+            query=lambda c: {
+                "kind": "complaint",
+                "service": c["service"].id,
+                "commitment": c["commitment"].id,
+            },
+            style="button",
+        ),
+    ),
+}
+
 feature = Feature(
     name="complaints",
     path="feedback",
+    requires=("commitments", "problem_areas"),
+    reserved_segments=("manage", "track"),
+    permissions=ALL,
+    slots=SLOTS,
+    jobs=JOBS,
     routes=routes,
     organisation_links=(NavItem(_("Give feedback"), "complaints:new"),),
     staff_nav=(
-        NavItem(_("Feedback"), "complaints:inbox", READ.any_roles),
-        NavItem(_("Feedback settings"), "complaints:settings", SETTINGS.any_roles),
+        NavItem(_("Feedback"), "complaints:inbox", permission=READ),
+        NavItem(_("Feedback settings"), "complaints:settings", permission=SETTINGS),
     ),
     models="complaints.models",
     migrations="complaints.migrations",

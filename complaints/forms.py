@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import time
-from collections import deque
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from datetime import time as clock_time
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from starlette.requests import Request
 
@@ -18,13 +15,13 @@ from commitments.states import CommitmentStatus
 from complaints.services import NewFeedback, publication_of
 from complaints.states import KIND_LABELS, Channel, Kind, Publication
 from servicedialog.bounds import parse_int
+from servicedialog.calendars import today_for, zone_of
 from servicedialog.forms import EMAIL_RE, Form
 from servicedialog.i18n import lazy as _
 from servicedialog.models import Organisation
 
 MAX_TEXT = 5000
 MAX_DAYS_BACK = 366  # feedback registered by staff arrived at most a year ago
-HONEYPOT = "website"  # hidden from people; bots fill it in
 
 
 @dataclass(frozen=True)
@@ -128,15 +125,15 @@ def _number(form: Form, name: str, low: float, high: float) -> float | None:
 MATTER_YEARS_BACK = 10
 
 
-def _matter_started(form: Form) -> date | None:
+def _matter_started(form: Form, today: date) -> date | None:
     """The optional day the matter began: a date, not in the future, at most ten years back."""
     day = form.day("started_on")
     if day is None:
         return None
-    if day > date.today():
+    if day > today:
         form.error("started_on", _("The date cannot be in the future."))
         return None
-    if (date.today() - day).days > MATTER_YEARS_BACK * 366:
+    if (today - day).days > MATTER_YEARS_BACK * 366:
         form.error("started_on", _("The date can be at most ten years back."))
         return None
     return day
@@ -176,7 +173,7 @@ def read_feedback(
                 service = catalogue.service(commitment.service_id)
             elif commitment.service_id != service.id:
                 form.error("commitment", _("This promise belongs to another service."))
-    started = _matter_started(form) if commitment is not None else None
+    started = _matter_started(form, today_for(organisation)) if commitment is not None else None
     anonymous = form.get("anonymous") == "yes"
     email = form.get("contact_email").lower()
     if email and (len(email) > 254 or not EMAIL_RE.match(email)):
@@ -226,39 +223,15 @@ def read_feedback(
         if channel:
             new.channel = Channel(channel)
         day = form.day("received_on")
-        if day is not None and day > date.today():
+        today = today_for(organisation)
+        if day is not None and day > today:
             form.error("received_on", _("The date cannot be in the future."))
-        elif day is not None and (date.today() - day).days > MAX_DAYS_BACK:
+        elif day is not None and (today - day).days > MAX_DAYS_BACK:
             # Deadlines count from this day and the number's year is its year: a date
             # years back is a typing error (the year 1 once gave SYN-1-000001).
             form.error("received_on", _("The date can be at most a year back."))
-        elif day is not None and day < date.today():
-            zone = ZoneInfo(
-                "Europe/Helsinki" if organisation.country == "FI" else "Europe/Stockholm"
-            )
-            new.received_at = datetime.combine(day, clock_time(12), zone).astimezone(UTC)
+        elif day is not None and day < today:
+            new.received_at = datetime.combine(
+                day, clock_time(12), zone_of(organisation)
+            ).astimezone(UTC)
     return new
-
-
-class RateLimiter:
-    """At most ``limit`` submissions per address in ``window`` seconds, in this process."""
-
-    def __init__(self, limit: int, window: float = 600.0) -> None:
-        self.limit = limit
-        self.window = window
-        self.hits: dict[str, deque[float]] = {}
-
-    def allow(self, address: str) -> bool:
-        if self.limit <= 0:
-            return True
-        now = time.monotonic()
-        hits = self.hits.setdefault(address, deque())
-        while hits and hits[0] < now - self.window:
-            hits.popleft()
-        if len(hits) >= self.limit:
-            return False
-        hits.append(now)
-        if len(self.hits) > 10_000:  # forget quiet addresses
-            for key in [k for k, v in self.hits.items() if not v or v[-1] < now - self.window]:
-                del self.hits[key]
-        return True

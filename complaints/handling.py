@@ -3,7 +3,7 @@
 Each organisation publishes two complaint-handling commitments on a service with the code
 ``SYNPUNKT`` in its catalogue: ``acknowledge`` (we confirm that we have read it within N
 working days) and ``answer`` (we answer within M working days). Their clocks are the
-commitment clocks of :mod:`commitments.clock`, so holidays, closed days and pauses work the
+commitment clocks of :mod:`servicedialog.clock`, so holidays, closed days and pauses work the
 same as for every other promise, and their fulfilment can be measured and published the same
 way. An organisation that has not published them gets the defaults below.
 """
@@ -17,11 +17,10 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from commitments.clock import ClockUnit, Pauses, WorkCalendar, deadline, working_day_deadline
-from commitments.imports import TIME_ZONES
 from commitments.models import CommitmentVersion
-from commitments.queries import organisation_calendar
 from commitments.states import CommitmentStatus
+from servicedialog.calendars import calendar_for, zone_of
+from servicedialog.clock import ClockUnit, Pauses, WorkCalendar, deadline, working_day_deadline
 from servicedialog.models import Organisation
 
 SERVICE_CODE = "SYNPUNKT"
@@ -109,11 +108,11 @@ async def _load_terms(organisation: Organisation) -> HandlingTerms:
     latest: dict[str, Clock] = {}
     for row in sorted(versions, key=lambda r: r["version"]):
         latest[row["commitment__key"]] = Clock(ClockUnit(row["unit"]), int(row["threshold"]))
-    zone = ZoneInfo(TIME_ZONES.get(organisation.country, "Europe/Stockholm"))
+    zone = zone_of(organisation)
     return HandlingTerms(
         latest.get("acknowledge", Clock(ClockUnit.WORKING_DAYS, DEFAULT_ACKNOWLEDGE_DAYS)),
         latest.get("answer", Clock(ClockUnit.WORKING_DAYS, DEFAULT_ANSWER_DAYS)),
-        await organisation_calendar(organisation),
+        await calendar_for(organisation),
         zone,
     )
 

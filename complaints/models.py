@@ -17,6 +17,7 @@ from complaints.states import (
     RetentionClass,
     Status,
 )
+from servicedialog.bilingual import in_language
 
 
 class RegistrationCounter(Model):
@@ -206,7 +207,7 @@ class ReplyTemplate(Model):
         ordering = ["title"]
 
     def body(self, language: str) -> str:
-        return self.body_en if language == "en" and self.body_en else self.body_sv
+        return in_language(self, "body", language)
 
 
 class FeedbackSettings(Model):

@@ -14,11 +14,11 @@ from datetime import date
 
 import numpy as np
 
-from commitments.clock import ClockUnit, Pauses, deadline
 from commitments.models import Commitment, CommitmentVersion, Service
-from commitments.queries import organisation_calendar
 from complaints.handling import SERVICE_CODE
 from complaints.models import Feedback
+from servicedialog.calendars import calendar_for
+from servicedialog.clock import ClockUnit, Pauses, deadline
 from servicedialog.models import Organisation
 
 
@@ -66,7 +66,7 @@ async def named_promise(feedback: Feedback, organisation: Organisation) -> Named
     elif commitment.service.code == SERVICE_CODE and commitment.key == "answer":
         due = feedback.answer_due
     elif feedback.matter_started_on is not None and version.unit != ClockUnit.HOURS:
-        calendar = await organisation_calendar(organisation)
+        calendar = await calendar_for(organisation)
         days = deadline(
             calendar,
             ClockUnit(version.unit),
@@ -100,7 +100,7 @@ async def deadlines(
     versions: dict[int, list[CommitmentVersion]] = {}
     for version in await CommitmentVersion.filter(commitment_id__in=wanted).order_by("version"):
         versions.setdefault(version.commitment_id, []).append(version)
-    calendar = await organisation_calendar(organisation)
+    calendar = await calendar_for(organisation)
     by_version: dict[int, list[int]] = {}
     chosen: dict[int, CommitmentVersion] = {}
     for index, (commitment_id, started) in enumerate(rows):

@@ -15,10 +15,11 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from commitments.models import Commitment, Service
-from complaints import identity, notices
+from complaints import attachments, notices
 from complaints.handling import HandlingTerms, handling_terms
 from complaints.models import Feedback, FeedbackEvent, FeedbackSettings, RegistrationCounter
 from complaints.states import (
+    NOT_PAUSED,
     Channel,
     EventKind,
     Kind,
@@ -26,8 +27,10 @@ from complaints.states import (
     Publication,
     RetentionClass,
     Status,
+    allowed,
+    refusal,
 )
-from servicedialog import audit, writes
+from servicedialog import audit, identity, writes
 from servicedialog.i18n import lazy as _
 from servicedialog.models import Organisation, Unit, User
 from servicedialog.writes import Insert, Plan, Query
@@ -183,7 +186,7 @@ async def register(organisation: Organisation, new: NewFeedback, base_url: str =
         feedback.id = event.feedback_id = yield Insert.of(feedback)
         yield Insert.of(event)
         for stored in new.attachments:
-            yield Insert.of(stored.row(feedback))
+            yield Insert.of(attachments.row(stored, feedback))
         receipt = (
             notices.receipt(feedback, organisation, base_url + tracking_path(token))
             if base_url
@@ -265,13 +268,14 @@ async def _organisation_of(feedback: Feedback) -> Organisation:
     return await Organisation.get(id=feedback.organisation_id)
 
 
-def _require_open(feedback: Feedback) -> None:
-    if feedback.status is Status.CLOSED:
-        raise HandlingError("", _("This feedback is closed."))
+def _require(step: str, feedback: Feedback) -> None:
+    """Refuse ``step`` when the record's status does not allow it (states.STEPS_FROM)."""
+    if not allowed(step, feedback.status):
+        raise HandlingError("", _(refusal(step, feedback.status)))
 
 
 async def assign(feedback: Feedback, handler: User | None, by: User) -> None:
-    _require_open(feedback)
+    _require("assign", feedback)
     if handler is not None and feedback.stage == 2 and handler.id == feedback.stage1_handler_id:
         raise HandlingError(
             "handler", _("A review must be made by someone other than the first handler.")
@@ -313,7 +317,7 @@ async def reply(
     an address). Replying to a case nobody has makes the one who replies its handler.
     ``as_answer``: this reply is the answer, so the answer clock stops here (the case stays
     open for what may follow; closing records the outcome)."""
-    _require_open(feedback)
+    _require("reply", feedback)
     async with in_transaction():
         now = _now()
         feedback.acknowledged_at = feedback.acknowledged_at or now
@@ -352,9 +356,7 @@ async def reply(
 
 async def pause(feedback: Feedback, by: User, reason: str, today: date, *, link: str = "") -> None:
     """Wait for the person (e.g. for more information); the answer clock stops."""
-    _require_open(feedback)
-    if feedback.status is Status.WAITING:
-        raise HandlingError("", _("The handling is already paused."))
+    _require("pause", feedback)
     if not reason:
         raise HandlingError("reason", _("Give a reason for the pause."))
     async with in_transaction():
@@ -370,8 +372,9 @@ async def pause(feedback: Feedback, by: User, reason: str, today: date, *, link:
 async def resume(feedback: Feedback, by: User | None, today: date) -> None:
     """Restart the clock; the deadline moves by the working days paused before it (a
     deadline already passed when the pause began does not move: a breach never resets)."""
-    if feedback.status is not Status.WAITING or feedback.paused_since is None:
-        raise HandlingError("", _("The handling is not paused."))
+    _require("resume", feedback)
+    if feedback.paused_since is None:
+        raise HandlingError("", _(NOT_PAUSED))
     terms = await handling_terms(await _organisation_of(feedback))
     async with in_transaction():
         _end_pause(feedback, today)
@@ -412,7 +415,7 @@ async def extend(
 ) -> None:
     """A later answer date, with a reason that the person is told; capped at one more
     answer period."""
-    _require_open(feedback)
+    _require("extend", feedback)
     if not reason:
         raise HandlingError("reason", _("Give a reason for the extension."))
     if new_due is None:
@@ -455,7 +458,7 @@ class Closing:
 
 async def close(feedback: Feedback, by: User, closing: Closing, *, link: str = "") -> None:
     """Answer and close the current stage, recording what we learnt from it."""
-    _require_open(feedback)
+    _require("close", feedback)
     if feedback.kind is Kind.COMPLAINT and closing.outcome is None:
         raise HandlingError("outcome", _("Choose the outcome of the complaint."))
     if feedback.can_be_answered and not closing.answer:

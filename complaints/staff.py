@@ -4,7 +4,7 @@ feedback settings. Who may see and do what is :mod:`complaints.permissions`."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import timedelta
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
 from commitments.models import CommitmentVersion, Service
-from complaints import attachments, identity, services
+from complaints import attachments, services
 from complaints.forms import form_catalogue, publication, publication_changed, read_feedback
 from complaints.models import Attachment, Feedback, FeedbackEvent, FeedbackSettings, ReplyTemplate
 from complaints.permissions import (
@@ -49,19 +49,21 @@ from complaints.states import (
     Status,
 )
 from problem_areas.services import active_areas
-from servicedialog import audit
-from servicedialog.auth import current_organisation, requires_role
+from servicedialog import audit, identity, uploads
+from servicedialog.auth import current_organisation
 from servicedialog.bounds import parse_int
+from servicedialog.calendars import today_for, zone_of
 from servicedialog.exports import csv_response
 from servicedialog.forms import Form, done, read_form, render
 from servicedialog.i18n import lazy as _
 from servicedialog.models import Membership, Unit, User
 from servicedialog.pagination import paginate
+from servicedialog.periods import date_range
 from servicedialog.permissions import requires
 from servicedialog.roles import Role
 
 readers = requires(READ)
-actors = requires_role(*(HANDLE.any_roles | ROUTE.any_roles | DISCLOSE.any_roles))
+actors = requires(HANDLE, ROUTE, DISCLOSE)
 INBOX_PAGE = 25
 MAX_SEARCH = 200
 
@@ -82,11 +84,11 @@ ACTIONS: dict[str, tuple[Any, str]] = {
 }
 
 
-def inbox_query(org_id: int, params: Any, access: FeedbackAccess) -> Any:
+def inbox_query(org: Any, params: Any, access: FeedbackAccess) -> Any:
     """The organisation's records that ``access`` may see, filtered as the inbox's query
     parameters say (unknown or malformed values are ignored)."""
     unit = parse_int(params.get("unit", ""))
-    query = Feedback.filter(access.visible(unit), organisation_id=org_id)
+    query = Feedback.filter(access.visible(unit), organisation_id=org.id)
     status = params.get("status", "open")
     if status == "open":
         query = query.filter(status__in=OPEN_STATUSES)
@@ -106,16 +108,16 @@ def inbox_query(org_id: int, params: Any, access: FeedbackAccess) -> Any:
         query = query.filter(assigned_to_id=access.user_id)
     elif assigned == "none":
         query = query.filter(assigned_to_id=None)
+    query = query.filter(**date_range(params).filter("received_at", zone_of(org)))
+    today = today_for(org)
     if params.get("due") == "overdue":
-        query = query.filter(
-            status__in=OPEN_STATUSES, answered_at=None, answer_due__lt=date.today()
-        )
+        query = query.filter(status__in=OPEN_STATUSES, answered_at=None, answer_due__lt=today)
     elif params.get("due") == "soon":
         query = query.filter(
             status__in=OPEN_STATUSES,
             answered_at=None,
-            answer_due__gte=date.today(),
-            answer_due__lte=date.fromordinal(date.today().toordinal() + 3),
+            answer_due__gte=today,
+            answer_due__lte=today + timedelta(days=3),
         )
     search = params.get("q", "").strip()[:MAX_SEARCH]
     if search:
@@ -144,7 +146,7 @@ async def inbox(request: Request) -> Response:
     params = dict(request.query_params)
     if "unit" not in params and access.handler_units:
         params["unit"] = str(min(access.handler_units))
-    query = inbox_query(org.id, params, access)
+    query = inbox_query(org, params, access)
     page = await paginate(
         query.only(
             "id",
@@ -180,8 +182,9 @@ async def inbox(request: Request) -> Response:
             "users": users,
             "service_names": service_names,
             "params": params,
+            "received": date_range(params),
             "promise_choices": await _promise_choices(org, request.state.language),
-            "today": date.today(),
+            "today": today_for(org),
             "status_labels": STATUS_LABELS,
             "kind_labels": KIND_LABELS,
             "may": _may(access),
@@ -274,7 +277,7 @@ async def _detail_page(
             "revealed": reveal,
             "has_identity": content and identity.contains(feedback.text),
             "publication": await publication(request, org),
-            "today": date.today(),
+            "today": today_for(org),
             "status_labels": STATUS_LABELS,
             "kind_labels": KIND_LABELS,
             "channel_labels": CHANNEL_LABELS,
@@ -378,36 +381,43 @@ async def _extend(request: Request, feedback: Feedback, form: Form, user: User) 
     )
 
 
-async def _simple(request: Request, feedback: Feedback, form: Form, user: User) -> None:
-    action = request.path_params["action"]
-    if action == "acknowledge":
-        await services.acknowledge(feedback, user)
-    elif action == "pause":
-        await services.pause(
-            feedback,
-            user,
-            form.get("reason")[:300],
-            date.today(),
-            link=person_link(request, feedback),
-        )
-    elif action == "resume":
-        await services.resume(feedback, user, date.today())
-    elif action == "publish":
-        await services.publish(
-            feedback, user, form.get("published_text"), form.get("published_answer")
-        )
-    else:
-        await services.unpublish(feedback, user)
+async def _acknowledge(request: Request, feedback: Feedback, form: Form, user: User) -> None:
+    await services.acknowledge(feedback, user)
 
 
+async def _pause(request: Request, feedback: Feedback, form: Form, user: User) -> None:
+    reason = form.get("reason")[:300]
+    today = today_for(request.state.organisation)
+    await services.pause(feedback, user, reason, today, link=person_link(request, feedback))
+
+
+async def _resume(request: Request, feedback: Feedback, form: Form, user: User) -> None:
+    await services.resume(feedback, user, today_for(request.state.organisation))
+
+
+async def _publish(request: Request, feedback: Feedback, form: Form, user: User) -> None:
+    text, answer = form.get("published_text"), form.get("published_answer")
+    await services.publish(feedback, user, text, answer)
+
+
+async def _unpublish(request: Request, feedback: Feedback, form: Form, user: User) -> None:
+    await services.unpublish(feedback, user)
+
+
+# One step per action (the statuses each may start from: states.STEPS_FROM).
 HANDLERS = {
     "assign": _assign,
     "route": _route,
+    "acknowledge": _acknowledge,
     "note": _write,
     "reply": _write,
+    "pause": _pause,
+    "resume": _resume,
+    "extend": _extend,
     "close": _close,
     "secrecy": _secrecy,
-    "extend": _extend,
+    "publish": _publish,
+    "unpublish": _unpublish,
 }
 
 
@@ -424,7 +434,7 @@ async def act(request: Request) -> Response:
         raise HTTPException(403)
     form = await read_form(request)
     try:
-        await HANDLERS.get(action, _simple)(request, feedback, form, request.state.user)
+        await HANDLERS[action](request, feedback, form, request.state.user)
     except HandlingError as error:
         form.error(error.field or action, error.message)
         return await _detail_page(request, form=form, status_code=400)
@@ -439,7 +449,8 @@ async def register(request: Request) -> Response:
     org = current_organisation(request)
     catalogue = await form_catalogue(request, org)
     language = request.state.language
-    form = Form({"channel": "phone", "language": "sv", "received_on": date.today().isoformat()})
+    today = today_for(org).isoformat()
+    form = Form({"channel": "phone", "language": "sv", "received_on": today})
     if request.method == "POST":
         form = await read_form(request)
         new = read_feedback(form, org, catalogue, language, staff=True)
@@ -494,7 +505,7 @@ async def attachment(request: Request) -> Response:
     )
     return FileResponse(
         attachments.path_of(item, request.app.state.settings.var_dir),
-        media_type=attachments.served_type(item.content_type),
+        media_type=uploads.served_type(item.content_type),
         filename=attachments.download_name(feedback.number, item),
         content_disposition_type="attachment",
         headers={"Cache-Control": "no-store"},
@@ -582,7 +593,7 @@ async def export_csv(request: Request) -> Response:
     details. Cells that a spreadsheet would run as formulas are made text."""
     org = current_organisation(request)
     access = await load_access(request)
-    query = inbox_query(org.id, request.query_params, access)
+    query = inbox_query(org, request.query_params, access)
     rows = await query.limit(50_000).values(
         "number",
         "kind",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from starlette.requests import Request
@@ -11,6 +11,7 @@ from tortoise.expressions import Q
 from complaints.models import Feedback
 from complaints.permissions import HANDLE, READ, REGISTER, ROUTE, load_access
 from complaints.states import KIND_LABELS, OPEN_STATUSES, Kind
+from servicedialog.calendars import today_for
 from servicedialog.roles import Role
 
 URGENT = 5  # cases listed on a handler's start page
@@ -28,7 +29,7 @@ async def panel(request: Request) -> tuple[str, dict[str, Any]] | None:
     if not access.can(READ) and not access.can(REGISTER):
         return None
     org = request.state.organisation
-    today = date.today()
+    today = today_for(org)
     open_ = Feedback.filter(access.visible(), organisation_id=org.id, status__in=OPEN_STATUSES)
     unanswered = open_.filter(answered_at=None)
     context = {

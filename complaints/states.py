@@ -33,6 +33,32 @@ class Status(StrEnum):
 
 OPEN_STATUSES = (Status.RECEIVED, Status.IN_PROGRESS, Status.WAITING, Status.REVIEW)
 
+_OPEN = frozenset(OPEN_STATUSES)
+# The statuses each handling step may start from (complaints.services checks them with
+# ``allowed``); steps not listed go from any status. ``refusal`` says why one may not.
+STEPS_FROM: dict[str, frozenset[Status]] = {
+    "assign": _OPEN,
+    "reply": _OPEN,
+    "extend": _OPEN,
+    "close": _OPEN,
+    "pause": _OPEN - {Status.WAITING},
+    "resume": frozenset({Status.WAITING}),
+}
+REFUSED_IN = {
+    Status.CLOSED: _("This feedback is closed."),
+    Status.WAITING: _("The handling is already paused."),
+}
+NOT_PAUSED = _("The handling is not paused.")
+
+
+def allowed(step: str, status: Status) -> bool:
+    return status in STEPS_FROM.get(step, frozenset(Status))
+
+
+def refusal(step: str, status: Status) -> str:
+    """Why ``step`` cannot be taken from ``status`` (an English msgid)."""
+    return NOT_PAUSED if step == "resume" else REFUSED_IN[status]
+
 
 class Outcome(StrEnum):
     UPHELD = "upheld"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from starlette.datastructures import UploadFile
@@ -11,8 +10,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from commitments.models import Service
-from complaints import attachments, identity, services
-from complaints.forms import HONEYPOT, RateLimiter, form_catalogue, publication, read_feedback
+from complaints import services
+from complaints.forms import form_catalogue, publication, read_feedback
 from complaints.models import Feedback, FeedbackEvent
 from complaints.promises import named_promise
 from complaints.services import HandlingError
@@ -24,23 +23,18 @@ from complaints.states import (
     Kind,
     Status,
 )
+from servicedialog import identity, uploads
 from servicedialog.audit import client_ip
 from servicedialog.auth import public
 from servicedialog.bounds import parse_int
+from servicedialog.calendars import today_for
 from servicedialog.errors import RETRY_AFTER_SECONDS, log_unavailable, unavailable_reason
 from servicedialog.forms import Form, accepts_files, is_urlencoded, read_form, render, unavailable
 from servicedialog.i18n import lazy as _
 from servicedialog.models import Organisation
 from servicedialog.orgs.queries import organisation_or_404
+from servicedialog.protection import is_bot, limiter
 from servicedialog.templating import flash
-
-
-def _limiter(request: Request) -> RateLimiter:
-    state = request.app.state
-    if not hasattr(state, "feedback_limiter"):
-        state.feedback_limiter = RateLimiter(state.settings.feedback_rate_limit)
-    limiter: RateLimiter = state.feedback_limiter
-    return limiter
 
 
 class _Submission:
@@ -57,7 +51,7 @@ class _Submission:
         if is_urlencoded(self.request):
             self.form = await read_form(self.request)
             return self
-        self._data = self.request.form(max_files=attachments.MAX_FILES + 2, max_fields=100)
+        self._data = self.request.form(max_files=uploads.MAX_FILES + 2, max_fields=100)
         data = await self._data.__aenter__()
         self.form = Form.from_formdata(data)
         self.request.state.submitted_form = self.form
@@ -89,7 +83,7 @@ async def new(request: Request) -> Response:
     context = {
         "org": org,
         "publication": await publication(request, org),
-        "accept": attachments.ACCEPT,
+        "accept": uploads.ACCEPT,
     }
     if request.method == "POST":
         try:
@@ -124,10 +118,10 @@ async def _submit(
     form = submission.form
     if form.get("action") == "promises":
         return None  # the form again, with the chosen service's promises (no JavaScript)
-    if form.get(HONEYPOT):
+    if is_bot(form):
         # Bots get what looks like success and nothing is stored.
         return RedirectResponse(request.url_for("complaints:thanks", org=org.slug), 303)
-    if not _limiter(request).allow(client_ip(request)):
+    if not limiter(request, "feedback").allow(client_ip(request)):
         form.error(
             "text",
             _(
@@ -136,11 +130,11 @@ async def _submit(
             ),
         )
     new_feedback = read_feedback(form, org, catalogue, request.state.language)
-    stored: list[attachments.Stored] = []
+    stored: list[uploads.Stored] = []
     if form.ok:
         try:
-            stored = await attachments.store(submission.uploads, request.app.state.settings.var_dir)
-        except attachments.AttachmentError as error:
+            stored = await uploads.store(submission.uploads, request.app.state.settings.var_dir)
+        except uploads.AttachmentError as error:
             form.error("attachments", error.message)
     if not form.ok:
         return None
@@ -239,7 +233,9 @@ async def _person_action(request: Request, action: str) -> Response:
     form = await read_form(request)
     try:
         if action == "info":
-            await services.add_information(feedback, form.get("text")[:5000], date.today())
+            org = await Organisation.get(id=feedback.organisation_id)
+            text = form.get("text")[:5000]
+            await services.add_information(feedback, text, today_for(org))
             message = _("Thank you. We have added it to your feedback.")
         elif action == "review":
             await services.request_review(feedback, form.get("reason")[:5000])

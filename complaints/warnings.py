@@ -9,6 +9,7 @@ from datetime import date
 from complaints.handling import handling_terms
 from complaints.models import Feedback
 from complaints.states import OPEN_STATUSES
+from servicedialog.calendars import today_for
 from servicedialog.i18n import translations
 from servicedialog.mail import queue_mail
 from servicedialog.models import Organisation, User
@@ -16,10 +17,12 @@ from servicedialog.models import Organisation, User
 WARN_WORKING_DAYS = 2
 
 
-async def queue_warnings(today: date, base_url: str) -> int:
-    """Queue the digests; returns how many handlers got one."""
+async def queue_warnings(day: date | None, base_url: str) -> int:
+    """Queue the digests for ``day`` (None: each organisation's today); returns how many
+    handlers got one."""
     sent = 0
     for organisation in await Organisation.all():
+        today = day or today_for(organisation)
         terms = await handling_terms(organisation)
         rows = await Feedback.filter(
             organisation_id=organisation.id,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from problem_areas.permissions import ALL, MANAGE
 from problem_areas.routes import routes
 from servicedialog.features import Feature, NavItem
 from servicedialog.i18n import lazy as _
-from servicedialog.roles import Role
 
 
 async def seed_demo(org: Any) -> None:
@@ -18,13 +18,10 @@ async def seed_demo(org: Any) -> None:
 
 feature = Feature(
     name="problem_areas",
+    permissions=ALL,
     path="problem-areas",
     routes=routes,
-    staff_nav=(
-        NavItem(
-            _("Problem areas"), "problem_areas:list", frozenset({Role.QUALITY_MANAGER, Role.ADMIN})
-        ),
-    ),
+    staff_nav=(NavItem(_("Problem areas"), "problem_areas:list", permission=MANAGE),),
     models="problem_areas.models",
     migrations="problem_areas.migrations",
     seed_demo=seed_demo,

@@ -7,6 +7,8 @@ from typing import Any
 from tortoise import fields
 from tortoise.models import Model
 
+from servicedialog.bilingual import in_language
+
 
 class ProblemArea(Model):
     """A problem area of one organisation, e.g. long waiting times or unclear information."""
@@ -30,4 +32,4 @@ class ProblemArea(Model):
         ordering = ["name_sv"]
 
     def name(self, language: str) -> str:
-        return self.name_en if language == "en" and self.name_en else self.name_sv
+        return in_language(self, "name", language)

@@ -7,15 +7,16 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from problem_areas.models import ProblemArea
+from problem_areas.permissions import MANAGE
 from problem_areas.services import save_area
 from servicedialog import audit
-from servicedialog.auth import current_organisation, requires_role
+from servicedialog.auth import current_organisation
 from servicedialog.forms import Form, done, read_form, render
 from servicedialog.i18n import lazy as _
 from servicedialog.orgs.services import DomainError
-from servicedialog.roles import Role
+from servicedialog.permissions import requires
 
-managers = requires_role(Role.QUALITY_MANAGER, Role.ADMIN)
+managers = requires(MANAGE)
 
 
 def _values(form: Form) -> tuple[str, str, str, str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -25,23 +25,32 @@ from servicedialog.cache import TTLCache
 from servicedialog.csrf import CSRFMiddleware
 from servicedialog.db import tortoise_config
 from servicedialog.errors import EXCEPTION_HANDLERS, error_response
-from servicedialog.features import Feature, NavItem, discover
+from servicedialog.features import (
+    Feature,
+    FeatureError,
+    NavItem,
+    discover,
+    load_feature_settings,
+    ordered,
+)
 from servicedialog.i18n import lazy as _
 from servicedialog.middleware import (
     BodyLimitMiddleware,
     CompressionMiddleware,
     RequestContextMiddleware,
 )
-from servicedialog.orgs.routes import routes as admin_routes
-from servicedialog.roles import ALL_ROLES, Role
+from servicedialog.orgs.feature import feature as admin_feature
+from servicedialog.permissions import STAFF
 from servicedialog.settings import Settings, load_settings
 from servicedialog.templating import build_templates, warm_templates
 
 STATIC_DIR = Path(__file__).parent / "static"
 
-CORE_STAFF_NAV = (
-    NavItem(_("Start"), "staff_home", ALL_ROLES),
-    NavItem(_("Administration"), "admin:overview", frozenset({Role.ADMIN})),
+CORE_STAFF_NAV = (NavItem(_("Start"), "staff_home", permission=STAFF),)
+# The first path segments the core answers itself: no feature may mount there.
+CORE_SEGMENTS = frozenset(
+    {"", "language", "accessibility", "healthz", "login", "logout", "staff", "account", "api"}
+    | {"static", "vendor"}
 )
 
 
@@ -90,19 +99,40 @@ def core_routes() -> list[BaseRoute]:
         ),
         Route("/account/", views.account, methods=["GET", "POST"], name="account"),
         Route("/account/password", views.password, methods=["GET", "POST"], name="password"),
-        Mount("/admin", routes=admin_routes, name="admin"),
         Route(charts.PLOTLY_JS_PATH, charts.plotly_js, name="plotly_js"),
-        Mount("/static", app=CachedStaticFiles(directory=STATIC_DIR), name="static"),
     ]
+
+
+def static_routes(features: Sequence[Feature]) -> list[BaseRoute]:
+    """The core's static files at /static/, each feature's own at /static/<name>/."""
+    own = [
+        Mount(
+            f"/static/{f.name}", app=CachedStaticFiles(directory=f.static), name=f"static_{f.name}"
+        )
+        for f in features
+        if f.static is not None
+    ]
+    return [*own, Mount("/static", app=CachedStaticFiles(directory=STATIC_DIR), name="static")]
+
+
+def with_core(features: Sequence[Feature]) -> list[Feature]:
+    """The core's own feature (administration) and the installed ones, dependencies first;
+    a feature that mounts where the core answers is refused."""
+    result = ordered([admin_feature, *features])
+    for feature in result:
+        if feature.mount.strip("/").split("/")[0] in CORE_SEGMENTS:
+            raise FeatureError(f"feature {feature.name!r} mounts at {feature.mount}, the core's")
+    return result
 
 
 def create_app(
     settings: Settings | None = None, features: Sequence[Feature] | None = None
 ) -> Starlette:
     settings = settings or load_settings()
-    features = discover() if features is None else list(features)
+    features = with_core(discover() if features is None else features)
     logging.basicConfig(level=settings.log_level, format="%(message)s")
-    templates = build_templates()
+    templates = build_templates([f.templates for f in features if f.templates is not None])
+    feature_settings = {f.name: load_feature_settings(f) for f in features}
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -113,7 +143,11 @@ def create_app(
             RegisterTortoise(app, config=tortoise_config(settings, features)),
             # Every worker runs a sender when SMTP is configured; claims keep them apart.
             mail.background_sender(settings),
+            AsyncExitStack() as stack,
         ):
+            for feature in features:  # dependencies first; left in the opposite order
+                if feature.lifespan is not None:
+                    await stack.enter_async_context(feature.lifespan(app))
             try:
                 yield
             finally:
@@ -134,8 +168,11 @@ def create_app(
             ],
         ],
     )
-    routes = [*core_routes(), api] + [
-        Mount(f.mount, routes=list(f.routes), name=f.name) for f in features if f.routes
+    routes = [
+        *core_routes(),
+        api,
+        *[Mount(f.mount, routes=list(f.routes), name=f.name) for f in features if f.routes],
+        *static_routes(features),
     ]
 
     async def csrf_failed(scope: Scope, send: Send) -> None:
@@ -195,7 +232,11 @@ def create_app(
     app.state.templates = templates
     app.state.path_cache = {}
     app.state.cache = TTLCache()
+    app.state.form_limiters = {}  # servicedialog.protection, per public form
     app.state.features = features
+    app.state.feature_settings = feature_settings
+    app.state.permissions = {p.name: p for f in features for p in f.permissions}
+    app.state.slots = slot_links(features)
     app.state.audit_actions = {
         **audit.CORE_ACTIONS,
         **{code: label for f in features for code, label in f.audit_actions.items()},
@@ -209,7 +250,16 @@ def create_app(
     ]
     app.state.nav = {
         "public": [item for f in features for item in f.public_nav],
-        "staff": list(CORE_STAFF_NAV) + [item for f in features for item in f.staff_nav],
+        "staff": [*CORE_STAFF_NAV, *(item for f in features for item in f.staff_nav)],
         "organisation": [item for f in features for item in f.organisation_links],
     }
     return app
+
+
+def slot_links(features: Sequence[Feature]) -> dict[str, list[Any]]:
+    """Slot name -> the links the installed features put there, in feature order."""
+    slots: dict[str, list[Any]] = {}
+    for feature in features:
+        for name, links in feature.slots.items():
+            slots.setdefault(name, []).extend(links)
+    return slots

@@ -346,6 +346,62 @@ def api_keys_create(org_slug: str, name: str) -> None:
 
 
 @main.group()
+def jobs() -> None:
+    """Scheduled work: the outbox, warnings, retention, recomputing the figures."""
+
+
+@jobs.command("list")
+def jobs_list() -> None:
+    """Every job, how often it is due, and how its last run went."""
+    from servicedialog.jobs import all_jobs
+    from servicedialog.models import JobRun
+
+    settings = _settings()
+    known = all_jobs(discover())
+
+    async def work() -> dict[str, Any]:
+        return {row.name: row for row in await JobRun.all()}
+
+    runs = run_with_db(settings, work)
+    for job in known:
+        run = runs.get(job.name)
+        last = "never run"
+        if run is not None and run.finished_at is not None:
+            state = "failed" if run.failed else "ok"
+            last = f"{state} {run.finished_at:%Y-%m-%d %H:%M} UTC: {run.result}"
+        click.echo(f"{job.name}\tevery {job.every}\t{job.description}\t{last}")
+
+
+@jobs.command("run")
+@click.argument("names", nargs=-1)
+@click.option("--loop", is_flag=True, help="Keep running, checking every minute what is due.")
+def jobs_run(names: tuple[str, ...], loop: bool) -> None:
+    """Run the jobs that are due (NAMES: these now, due or not). Each job runs once across
+    every process and host that shares the database; run this from cron every minute."""
+    from servicedialog.jobs import all_jobs, run_due, run_forever
+
+    settings = _settings()
+    known = all_jobs(discover())
+    unknown = sorted(set(names) - {job.name for job in known})
+    if unknown:
+        raise click.ClickException(f"no job named {', '.join(unknown)}")
+    if loop:
+        try:
+            _stop_on_signals()
+            click.echo(f"running {len(known)} jobs as they fall due")
+            run_with_db(settings, lambda: run_forever(known, settings))
+        except KeyboardInterrupt:
+            click.echo("stopped")
+        return
+    outcomes = run_with_db(settings, lambda: run_due(known, settings, names))
+    for outcome in outcomes:
+        if outcome.ran:
+            click.echo(f"{outcome.job}: {'FAILED ' if outcome.failed else ''}{outcome.result}")
+    if any(o.failed for o in outcomes):
+        raise SystemExit(1)
+
+
+@main.group()
 def mail() -> None:
     """Send and clean up the outbox of outgoing e-mail."""
 
@@ -372,9 +428,11 @@ def mail_send(loop: bool, limit: int) -> None:
     if not settings.smtp_host:
         raise click.ClickException("SMTP_HOST is not set: mail stays in the outbox")
     if loop:
-        click.echo(f"sending through {settings.smtp_host} every {settings.mail_send_interval} s")
-        _stop_on_signals()
         try:
+            _stop_on_signals()  # before saying it runs: a signal right after must stop it
+            click.echo(
+                f"sending through {settings.smtp_host} every {settings.mail_send_interval} s"
+            )
             run_with_db(settings, lambda: run_sender(settings))
         except KeyboardInterrupt:
             click.echo("stopped")

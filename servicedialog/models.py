@@ -9,6 +9,7 @@ from typing import Any
 from tortoise import fields
 from tortoise.models import Model
 
+from servicedialog.bilingual import in_language
 from servicedialog.roles import Role
 
 
@@ -32,6 +33,11 @@ class Organisation(Model):
     name_en = fields.CharField(max_length=200)
     country = fields.CharField(max_length=2, default=Country.SE)
     kind = fields.CharField(max_length=20, default=OrganisationKind.MUNICIPALITY)
+    # The IANA zone of the organisation's day: deadlines, "today" and periods follow it
+    # (servicedialog.calendars). Set from the country when the organisation is created.
+    time_zone = fields.CharField(
+        max_length=64, default="Europe/Stockholm", db_default="Europe/Stockholm"
+    )
     created_at = fields.DatetimeField(auto_now_add=True)
 
     units: fields.ReverseRelation[Unit]
@@ -41,7 +47,7 @@ class Organisation(Model):
         ordering = ["name_sv"]
 
     def name(self, language: str) -> str:
-        return self.name_en if language == "en" and self.name_en else self.name_sv
+        return in_language(self, "name", language)
 
 
 class Unit(Model):
@@ -63,7 +69,7 @@ class Unit(Model):
         ordering = ["name_sv"]
 
     def name(self, language: str) -> str:
-        return self.name_en if language == "en" and self.name_en else self.name_sv
+        return in_language(self, "name", language)
 
 
 class User(Model):
@@ -241,3 +247,37 @@ class OutboxMessage(Model):
     class Meta:
         table = "core_outbox_message"
         indexes = (("status", "next_attempt_at"), ("organisation_id", "status"))
+
+
+class ClosedDay(Model):
+    """A local day off (e.g. a municipality's bridge day): not a working day for any of the
+    organisation's clocks (servicedialog.calendars.calendar_for)."""
+
+    id = fields.IntField(primary_key=True)
+    organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
+        "core.Organisation", related_name="calendar_days", on_delete=fields.CASCADE
+    )
+    organisation_id: int
+    day = fields.DateField()
+    reason = fields.CharField(max_length=200, default="")
+
+    class Meta:
+        table = "core_closed_day"
+        unique_together = (("organisation", "day"),)
+        ordering = ["day"]
+
+
+class JobRun(Model):
+    """When each scheduled job (servicedialog.jobs) is due, and who holds it now: the
+    row one process claims before running the job, so it runs once across workers."""
+
+    name = fields.CharField(max_length=100, primary_key=True)
+    due_at = fields.DatetimeField()
+    held_until = fields.DatetimeField()
+    started_at = fields.DatetimeField(null=True)
+    finished_at = fields.DatetimeField(null=True)
+    result = fields.CharField(max_length=500, default="")
+    failed = fields.BooleanField(default=False)
+
+    class Meta:
+        table = "core_job_run"

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from servicedialog.auth import Endpoint, requires_role
-from servicedialog.roles import Role
+from servicedialog.roles import ALL_ROLES, Role
 
 
 @dataclass(frozen=True)
@@ -31,13 +31,19 @@ class Permission:
         return bool(self.any_roles & roles)
 
 
-def requires(permission: Permission) -> Callable[[Endpoint], Endpoint]:
-    """Guard a route: the signed-in user must hold ``permission`` for some records."""
-    decorator = requires_role(*permission.any_roles)
+# Every staff role: the start page, one's own account, switching organisation.
+STAFF = Permission("core.staff", roles=ALL_ROLES)
+
+
+def requires(*permissions: Permission) -> Callable[[Endpoint], Endpoint]:
+    """Guard a route: the signed-in user must hold one of ``permissions`` for some records
+    (a route with several actions, each its own permission, names them all; the view
+    checks the one the request asks for)."""
+    decorator = requires_role(*frozenset().union(*(p.any_roles for p in permissions)))
 
     def wrap(endpoint: Endpoint) -> Endpoint:
         guarded = decorator(endpoint)
-        guarded.permission = permission  # type: ignore[attr-defined]
+        guarded.permissions = permissions  # type: ignore[attr-defined]
         return guarded
 
     return wrap

@@ -49,7 +49,7 @@ class Settings:
     login_slowdown_after: int = 20
     session_max_age_seconds: int = 8 * 3600
     session_idle_seconds: int = 3600
-    feedback_rate_limit: int = 10
+    public_form_rate_limit: int = 10
     max_form_bytes: int = 1024 * 1024
     max_upload_bytes: int = 32 * 1024 * 1024
     max_api_bytes: int = 16 * 1024 * 1024
@@ -131,7 +131,10 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         login_slowdown_after=_int(config, "LOGIN_SLOWDOWN_AFTER", 20),
         session_max_age_seconds=_int(config, "SESSION_MAX_AGE_SECONDS", 8 * 3600),
         session_idle_seconds=_int(config, "SESSION_IDLE_SECONDS", 3600),
-        feedback_rate_limit=_int(config, "FEEDBACK_RATE_LIMIT", 10),
+        # FEEDBACK_RATE_LIMIT: its name from when the feedback form was the only one.
+        public_form_rate_limit=_int(
+            config, "PUBLIC_FORM_RATE_LIMIT", _int(config, "FEEDBACK_RATE_LIMIT", 10)
+        ),
         max_form_bytes=_int(config, "MAX_FORM_BYTES", 1024 * 1024),
         max_upload_bytes=_int(config, "MAX_UPLOAD_BYTES", 32 * 1024 * 1024),
         max_api_bytes=_int(config, "MAX_API_BYTES", 16 * 1024 * 1024),

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import jinja2
@@ -107,9 +109,34 @@ def formatter(language: str, time_zone: str) -> Formatter:
     return Formatter(language, time_zone)
 
 
-def build_templates() -> Jinja2Templates:
+@jinja2.pass_context
+def _slot(context: Any, name: str, /, **values: Any) -> list[dict[str, str]]:
+    """The links installed features put into the slot ``name`` of this page, for
+    ``values`` (e.g. ``org`` and ``service``): dicts of label, href and style. Empty when
+    no installed feature fills the slot, so a page renders without the others."""
+    links = context["request"].app.state.slots.get(name, ())
+    result = []
+    for link in links:
+        href = _path_for(context, link.endpoint, **link.params(values))
+        query = link.query(values)
+        if query:
+            href += "?" + urlencode(query)
+        result.append({"label": _gettext(context, link.label), "href": href, "style": link.style})
+    return result
+
+
+@jinja2.pass_context
+def _can(context: Any, name: str) -> bool:
+    """Whether the signed-in person holds the named permission (for some records: the
+    view checks the record itself)."""
+    permission = context["request"].app.state.permissions[name]  # a typo fails loudly
+    return bool(permission.held_by(context.get("current_roles") or frozenset()))
+
+
+def build_templates(extra_dirs: Sequence[Path] = ()) -> Jinja2Templates:
+    """The page templates: the project's templates/ folder, then each feature's own."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
+        loader=jinja2.FileSystemLoader([TEMPLATE_DIR, *extra_dirs]),
         autoescape=jinja2.select_autoescape(["html", "xml"]),
         extensions=["jinja2.ext.i18n"],
         undefined=jinja2.StrictUndefined,
@@ -118,6 +145,8 @@ def build_templates() -> Jinja2Templates:
     )
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals["path_for"] = _path_for
+    env.globals["slot"] = _slot
+    env.globals["can"] = _can
     env.globals["amount"] = _amount
     env.globals["static_url"] = _static_url
     env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
@@ -130,9 +159,12 @@ def build_templates() -> Jinja2Templates:
 
 def warm_templates(templates: Jinja2Templates) -> int:
     """Load (compile and cache) every page template; returns how many."""
+    loader = templates.env.loader
+    folders = [Path(p) for p in getattr(loader, "searchpath", [TEMPLATE_DIR])]
     names = [
-        str(path.relative_to(TEMPLATE_DIR))
-        for path in TEMPLATE_DIR.rglob("*.html")
+        str(path.relative_to(folder))
+        for folder in folders
+        for path in folder.rglob("*.html")
         if not path.name.startswith("_") and "_macros" not in path.parts
     ]
     for name in names:

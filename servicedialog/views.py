@@ -12,7 +12,6 @@ from servicedialog.auth import (
     authenticate,
     end_other_sessions,
     public,
-    requires_role,
     safe_next,
     sign_in,
     sign_out,
@@ -23,7 +22,7 @@ from servicedialog.i18n import lazy as _
 from servicedialog.models import AuditEvent
 from servicedialog.orgs.queries import public_organisations
 from servicedialog.orgs.services import DomainError, change_password
-from servicedialog.roles import ALL_ROLES
+from servicedialog.permissions import STAFF, requires
 from servicedialog.settings import LANGUAGES
 
 
@@ -114,7 +113,7 @@ async def logout(request: Request) -> Response:
     return done(request, request.app.url_path_for("home"), _("You are signed out."))
 
 
-@requires_role(*ALL_ROLES)
+@requires(STAFF)
 async def staff_home(request: Request) -> Response:
     """What each role needs first, from every feature that has something for them."""
     panels = []
@@ -131,7 +130,7 @@ async def staff_home(request: Request) -> Response:
     )
 
 
-@requires_role(*ALL_ROLES)
+@requires(STAFF)
 async def switch_organisation(request: Request) -> Response:
     form = await read_form(request)
     chosen = {str(o.id): o for o in request.state.organisations}.get(form.get("organisation"))
@@ -143,7 +142,7 @@ async def switch_organisation(request: Request) -> Response:
 ACCOUNT_SIGN_INS = 10
 
 
-@requires_role(*ALL_ROLES)
+@requires(STAFF)
 async def account(request: Request) -> Response:
     """A person's own account: their name (the same in every organisation) and their
     recent sign-ins, so that they can see a sign-in that was not theirs."""
@@ -170,7 +169,7 @@ async def account(request: Request) -> Response:
     )
 
 
-@requires_role(*ALL_ROLES)
+@requires(STAFF)
 async def password(request: Request) -> Response:
     if request.method == "GET":
         return render(request, "core/password.html", {"form": None})

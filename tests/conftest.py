@@ -27,8 +27,20 @@ from servicedialog.roles import Role
 from servicedialog.settings import Settings
 
 PASSWORD = "correct horse battery"
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 FEATURES = discover()
+
+
+def _worker_database(url: str) -> str:
+    """Under pytest-xdist each worker process gets a PostgreSQL database of its own
+    (``<name>_gw0`` …), created on first use from the one named by TEST_DATABASE_URL."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not url or not worker:
+        return url
+    base, _, name = url.rpartition("/")
+    return f"{base}/{name}_{worker}"
+
+
+TEST_DATABASE_URL = _worker_database(os.environ.get("TEST_DATABASE_URL", ""))
 
 
 # PostgreSQL: whether the schema holds every migration (a test that resets it says not).
@@ -50,9 +62,29 @@ def _pg_dsn(url: str) -> str:
     return url.replace("asyncpg://", "postgresql://", 1)
 
 
+_CREATED: set[str] = set()
+
+
+async def _create_postgres(url: str) -> None:
+    """Create the worker's database when it does not exist yet (the role needs CREATEDB)."""
+    import asyncpg
+
+    base, _, name = _pg_dsn(url).rpartition("/")
+    shared = base + "/" + name.rsplit("_", 1)[0]
+    connection = await asyncpg.connect(shared)
+    try:
+        if not await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
+            await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
+
+
 async def _reset_postgres(url: str) -> None:
     import asyncpg
 
+    if os.environ.get("PYTEST_XDIST_WORKER") and url not in _CREATED:
+        await _create_postgres(url)
+        _CREATED.add(url)
     connection = await asyncpg.connect(_pg_dsn(url))
     try:
         await connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")

@@ -1,7 +1,7 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 import functools
-from commitments.clock import ClockUnit
+from servicedialog.clock import ClockUnit
 from commitments.states import Channel, CommitmentKind, CommitmentStatus, EServiceLevel, Period
 from json import dumps, loads
 from tortoise.fields.base import OnDelete

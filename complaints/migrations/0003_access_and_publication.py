@@ -8,7 +8,7 @@ from tortoise import fields
 
 async def mask_existing_texts(apps, schema_editor):
     """Fill masked_text of the records made before it existed."""
-    from complaints.identity import mask
+    from servicedialog.identity import mask
 
     client = schema_editor.client
     rows = await client.execute_query_dict("SELECT id, text FROM feedback")

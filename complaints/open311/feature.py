@@ -22,6 +22,7 @@ def error_response(request: Request, status: int, description: str) -> Response:
 feature = Feature(
     name="open311",
     path="open311",
+    requires=("complaints",),
     routes=routes,
     csrf_exempt=True,
     error_response=error_response,

@@ -21,10 +21,8 @@ from datetime import UTC, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from commitments.imports import TIME_ZONES
 from commitments.models import Commitment, CommitmentVersion, Service
 from commitments.states import CommitmentStatus
-from complaints import identity
 from complaints.handling import SERVICE_CODE as HANDLING_SERVICE
 from complaints.models import Feedback, FeedbackEvent
 from complaints.open311.documents import Open311Error
@@ -40,7 +38,10 @@ from complaints.states import (
     Publication,
     Status,
 )
+from servicedialog import identity
+from servicedialog.bilingual import in_language
 from servicedialog.bounds import fits
+from servicedialog.calendars import zone_of
 from servicedialog.i18n import lazy as _
 from servicedialog.i18n import translations
 from servicedialog.models import Organisation, Unit
@@ -48,10 +49,6 @@ from servicedialog.models import Organisation, Unit
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 KIND, COMMITMENT = "kind", "commitment"  # the attribute codes of every service
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def zone_of(organisation: Organisation) -> ZoneInfo:
-    return ZoneInfo(TIME_ZONES.get(organisation.country, "Europe/Stockholm"))
 
 
 def w3c(moment: datetime | None, zone: ZoneInfo) -> str | None:
@@ -114,9 +111,7 @@ async def discovery(base_url: str, production: bool) -> dict[str, Any]:
 
 
 def _description(service: Service, language: str) -> str:
-    if language == "en" and service.description_en:
-        return service.description_en
-    return service.description_sv
+    return in_language(service, "description", language)
 
 
 def _keywords(service: Service, language: str) -> str:

@@ -24,6 +24,7 @@ from complaints.open311.documents import (
 )
 from servicedialog.apikeys import api_key_guard, bearer_key
 from servicedialog.auth import Endpoint, public
+from servicedialog.calendars import zone_of
 from servicedialog.errors import RETRY_AFTER_SECONDS, log_unavailable, unavailable_reason
 from servicedialog.models import Organisation
 
@@ -150,7 +151,7 @@ async def token(request: Request) -> Document:
 @open311
 async def request_list(request: Request) -> Document:
     organisation = await _jurisdiction(request)
-    zone = services.zone_of(organisation)
+    zone = zone_of(organisation)
     query = params.request_query(request.query_params, datetime.now(UTC), zone)
     data = await services.find_requests(organisation, query, _language(request))
     return Document("service_requests", data)

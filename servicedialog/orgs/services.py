@@ -9,16 +9,22 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from servicedialog.auth import hash_password, verify_password
+from servicedialog.calendars import default_time_zone
 from servicedialog.i18n import lazy as _
 from servicedialog.i18n import translations
 from servicedialog.models import Country, Membership, Organisation, OrganisationKind, Unit, User
 from servicedialog.roles import Role
 
 MIN_PASSWORD_LENGTH = 10
-# Path segments that features use beside organisation slugs (e.g. /commitments/manage/).
-RESERVED_SLUGS = frozenset(
-    {"manage", "packages", "api", "static", "admin", "staff", "open311", "track", "services"}
-)
+# Path segments the core uses beside organisation slugs; features add their own
+# (Feature.reserved_segments, e.g. "manage" in /commitments/manage/).
+CORE_RESERVED_SLUGS = frozenset({"api", "static", "admin", "staff", "open311", "services"})
+
+
+def reserved_slugs() -> frozenset[str]:
+    from servicedialog.features import discover
+
+    return CORE_RESERVED_SLUGS | {s for f in discover() for s in f.reserved_segments}
 
 
 class DomainError(ValueError):
@@ -54,13 +60,18 @@ async def create_organisation(
         raise DomainError("country", _("Choose one of the options."))
     if kind not in OrganisationKind.CHOICES:
         raise DomainError("kind", _("Choose one of the options."))
-    if slug in RESERVED_SLUGS:
+    if slug in reserved_slugs():
         raise DomainError("slug", _("This short name is reserved; choose another."))
     if await Organisation.exists(slug=slug):
         raise DomainError("slug", _("An organisation with this short name already exists."))
     try:
         return await Organisation.create(
-            slug=slug, name_sv=name_sv, name_en=name_en or name_sv, country=country, kind=kind
+            slug=slug,
+            name_sv=name_sv,
+            name_en=name_en or name_sv,
+            country=country,
+            kind=kind,
+            time_zone=default_time_zone(country),
         )
     except IntegrityError:
         raise DomainError(

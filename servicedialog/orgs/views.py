@@ -30,12 +30,14 @@ from servicedialog.models import (
 )
 from servicedialog.orgs import services
 from servicedialog.orgs.forms import MemberInput, member_input, organisation_input, unit_input
+from servicedialog.orgs.permissions import ADMINISTER
 from servicedialog.orgs.queries import organisations_changed
 from servicedialog.pagination import paginate
+from servicedialog.permissions import requires
 from servicedialog.roles import Role
 from servicedialog.templating import flash
 
-admin_only = requires_role(Role.ADMIN)
+admin_only = requires(ADMINISTER)
 
 
 @admin_only

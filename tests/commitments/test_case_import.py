@@ -117,7 +117,7 @@ def test_fast_and_careful_paths_agree_on_local_times():
     from hypothesis import strategies as st
 
     from commitments.imports import parse_moment
-    from commitments.localtime import from_local
+    from servicedialog.localtime import from_local
 
     tz = ZoneInfo("Europe/Stockholm")
 

@@ -7,11 +7,11 @@ from datetime import date
 import numpy as np
 import pytest
 
-from commitments.clock import ClockUnit, Pauses, calendar_for
 from commitments.fulfilment import Cases, Terms, measure, period_start, wilson_interval
 from commitments.states import Period
+from servicedialog.clock import ClockUnit, Pauses, country_calendar
 
-SE = calendar_for("SE")
+SE = country_calendar("SE")
 TWO_DAYS = Terms(ClockUnit.WORKING_DAYS, 2, 0.9, Period.MONTH)
 
 

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import io
+from datetime import date, timedelta
+
 from bs4 import BeautifulSoup
 
-from servicedialog import demo
+from commitments import demo
+from commitments.imports import import_cases
+from commitments.queries import recompute_organisation
+from servicedialog import demo as core_demo
 from tests.conftest import run
 
 
 def seeded(client, org):
-    run(client, demo.seed)  # the whole demo: the packages span three organisations
+    run(client, core_demo.seed, features=False)
+    run(client, demo.seed, org, cases=False)  # the packages span three organisations
 
 
 def test_guide_lists_packages_and_works_without_javascript(client, org):
@@ -26,8 +33,22 @@ def test_guide_lists_packages_and_works_without_javascript(client, org):
     assert [lg.text for lg in form.select("legend")][0] == "Startar du ett nytt aktiebolag?"
 
 
+def measured_building_permits(client, org):
+    """Three months of building-permit cases, so the guide has a measured figure."""
+    today = date.today()
+    rows = [
+        f"BYGG,B-{i},{today - timedelta(days=90 - i)}T09:00:00,"
+        f"{today - timedelta(days=40 - i // 2)}T15:00:00,"
+        for i in range(30)
+    ]
+    data = "service_code,case_ref,received_at,completed_at,pauses\n" + "\n".join(rows) + "\n"
+    run(client, import_cases, org, io.StringIO(data))
+    run(client, recompute_organisation, org, today)
+
+
 def test_answers_decide_which_permits_are_listed(client, org):
     seeded(client, org)
+    measured_building_permits(client, org)
     url = "/commitments/packages/oppna-restaurang?answered=1"
     none = BeautifulSoup(
         client.get(url + "&bolag=no&ombyggnad=no&alkohol=no&skylt=no").text, "html.parser"

@@ -8,10 +8,11 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from commitments import demo
 from commitments.models import PackageQuestion, PackageStep, ServicePackage
 from commitments.package_files import export_packages, import_packages
 from commitments.services import CatalogueError
-from servicedialog import demo
+from servicedialog import demo as core_demo
 from servicedialog.cli import main
 from tests.conftest import run
 
@@ -32,7 +33,8 @@ def counts():
 
 
 def test_export_then_import_changes_nothing(client, org):
-    run(client, demo.seed)
+    run(client, core_demo.seed, features=False)
+    run(client, demo.seed, org, cases=False)
     data = exported(client)
     assert [p["slug"] for p in data["packages"]] == ["oppna-restaurang", "produktionsanlaggning"]
     restaurant = data["packages"][0]
@@ -48,7 +50,8 @@ def test_export_then_import_changes_nothing(client, org):
 
 
 def test_a_change_updates_the_package_and_the_guide(client, org):
-    run(client, demo.seed)
+    run(client, core_demo.seed, features=False)
+    run(client, demo.seed, org, cases=False)
     data = exported(client)
     restaurant = data["packages"][0]
     restaurant["questions"].append(
@@ -85,7 +88,8 @@ def test_a_change_updates_the_package_and_the_guide(client, org):
     ],
 )
 def test_a_broken_file_is_refused_whole_naming_the_place(client, org, mutate, message):
-    run(client, demo.seed)
+    run(client, core_demo.seed, features=False)
+    run(client, demo.seed, org, cases=False)
     data = exported(client)
     good = copy.deepcopy(data)
     data["packages"][0]["name"]["sv"] = "Ändrat namn"  # a valid change that must not land
@@ -97,7 +101,8 @@ def test_a_broken_file_is_refused_whole_naming_the_place(client, org, mutate, me
 
 
 def test_packages_command_line(tmp_path, monkeypatch, client, org, settings):
-    run(client, demo.seed)
+    run(client, core_demo.seed, features=False)
+    run(client, demo.seed, org, cases=False)
     monkeypatch.setenv("DATABASE_URL", settings.database_url)
     monkeypatch.setenv("VAR_DIR", str(tmp_path))
     monkeypatch.setenv("SECRET_KEY", settings.secret_key)

@@ -12,7 +12,7 @@ from commitments.imports import import_cases
 from commitments.models import Commitment
 from commitments.queries import recompute_organisation
 from commitments.services import import_catalogue
-from commitments.views import OPEN_DATA_COLUMNS
+from commitments.views.public import OPEN_DATA_COLUMNS
 from tests.commitments.test_recompute import CATALOGUE, csv_rows
 from tests.conftest import run
 

@@ -80,3 +80,22 @@ def test_recompute_replaces_earlier_figures(client, org):
     run(client, recompute_organisation, org, date(2026, 5, 1))
     run(client, recompute_organisation, org, date(2026, 5, 1))
     assert run(client, FulfilmentPeriod.all().count) == 2
+
+
+def test_the_dashboard_panel_sums_the_periods_in_one_query(client, org):
+    from commitments.feature import feature
+    from tests.conftest import create_org
+
+    panel = {p.name: p for p in feature.panels}["commitments.kept"]
+    assert (panel.x, panel.y, panel.chart) == ("period_start", "share", "line")
+    run(client, import_catalogue, org, CATALOGUE)
+    run(client, import_cases, org, io.StringIO(csv_rows()))
+    run(client, recompute_organisation, org, date(2026, 5, 1))
+    rows = run(client, panel.query, org, date(2026, 1, 1), date(2026, 12, 31))
+    assert rows == [
+        {"period_start": date(2026, 3, 1), "cases": 15, "kept": 12, "share": 80.0},
+        {"period_start": date(2026, 4, 1), "cases": 3, "kept": 2, "share": 66.7},
+    ]
+    assert run(client, panel.query, org, date(2026, 4, 1), date(2026, 4, 30))[0]["cases"] == 3
+    other = run(client, create_org, "annan")
+    assert run(client, panel.query, other, date(2026, 1, 1), date(2026, 12, 31)) == []

@@ -8,8 +8,9 @@ from datetime import date, timedelta
 from bs4 import BeautifulSoup
 
 from commitments.imports import import_cases
-from commitments.models import CaseRecord, ClosedDay
+from commitments.models import CaseRecord
 from commitments.services import import_catalogue
+from servicedialog.models import ClosedDay
 from servicedialog.roles import Role
 from tests.commitments.test_recompute import CATALOGUE
 from tests.conftest import csrf_token, post_form, run

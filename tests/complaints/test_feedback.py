@@ -11,11 +11,12 @@ import pytest
 from bs4 import BeautifulSoup
 
 from commitments.services import import_catalogue
-from complaints import identity, services
+from complaints import services
 from complaints.handling import handling_catalogue, handling_terms
 from complaints.models import Feedback, FeedbackEvent
 from complaints.services import Closing, HandlingError, NewFeedback
 from complaints.states import Kind, Outcome, Status
+from servicedialog import identity
 from servicedialog.roles import Role
 from tests.commitments.test_recompute import CATALOGUE
 from tests.conftest import post_form, register_feedback, run
@@ -485,3 +486,60 @@ def test_a_registration_day_out_of_range_is_a_form_error(client, org, member, da
     assert response.status_code == 400
     assert words in response.text and "Brev" in response.text
     assert run(client, Feedback.all().count) == 0
+
+
+def test_the_inbox_and_its_export_narrow_to_the_days_received(client, org, member):
+    from datetime import UTC, datetime
+
+    async def three():
+        found = []
+        for moment in (
+            datetime(2026, 11, 2, 10, tzinfo=UTC),
+            datetime(2026, 11, 15, 22, 30, tzinfo=UTC),  # 23:30 on the 15th in Stockholm
+            datetime(2026, 11, 15, 23, 30, tzinfo=UTC),  # already the 16th in Stockholm
+        ):
+            registered = await services.register(org, new())
+            await Feedback.filter(id=registered.id).update(received_at=moment)
+            found.append(registered.number)
+        return found
+
+    first, middle, late = run(client, three)
+    member(Role.QUALITY_MANAGER)
+
+    def numbers(query):
+        page = BeautifulSoup(
+            client.get(f"/feedback/manage/?status=all&{query}").text, "html.parser"
+        )
+        return {a.text for a in page.select("tbody th a")}, page
+
+    assert numbers("from=2026-11-10&to=2026-11-15")[0] == {middle}
+    assert numbers("from=2026-11-16")[0] == {late}
+    assert numbers("to=2026-11-02")[0] == {first}
+    export = client.get("/feedback/manage/export.csv?status=all&from=2026-11-10&to=2026-11-15")
+    assert middle in export.text and first not in export.text and late not in export.text
+    # Bad dates: said in words beside the field, the list unfiltered by them, never a 500.
+    shown, page = numbers("from=2026-13-01&to=2026-11-02")
+    assert shown == {first}  # only "to" applied
+    assert page.select_one("#f-from-error").text.startswith("Skriv datumet")
+    assert page.select_one("#f-from")["value"] == "2026-13-01"  # what they typed, kept
+    shown, page = numbers("from=2026-11-16&to=2026-11-01")
+    assert page.select_one("#f-to-error") is not None and shown == {late}
+
+
+def test_periods_have_their_days_and_labels():
+    from servicedialog.periods import Period, PeriodKind, periods
+
+    week = Period.containing("week", date(2026, 12, 3))  # a Thursday
+    assert (week.start, week.end) == (date(2026, 11, 30), date(2026, 12, 6))
+    assert (week.label("sv"), week.label("en")) == ("v. 49 2026", "w. 49 2026")
+    quarter = Period.containing(PeriodKind.QUARTER, date(2026, 12, 31))
+    assert (quarter.start, quarter.end, quarter.label("sv")) == (
+        date(2026, 10, 1),
+        date(2026, 12, 31),
+        "K4 2026",
+    )
+    assert quarter.next().start == date(2027, 1, 1)
+    assert quarter.running(date(2026, 12, 1)) and not quarter.running(date(2027, 1, 1))
+    months = periods("month", date(2026, 11, 15), date(2027, 2, 1))
+    assert [m.label("en") for m in months] == ["Nov 2026", "Dec 2026", "Jan 2027", "Feb 2027"]
+    assert Period.containing("year", date(2028, 2, 29)).end == date(2028, 12, 31)

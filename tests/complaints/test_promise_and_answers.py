@@ -277,3 +277,15 @@ def test_the_start_page_shows_each_role_what_it_needs_first(
     assert "kommer att visas här" not in page
     if role is Role.HANDLER:
         assert late.number in page
+
+
+def test_every_action_has_one_step_and_the_statuses_it_starts_from():
+    from complaints.staff import ACTIONS, HANDLERS
+    from complaints.states import STEPS_FROM, Status, allowed, refusal
+
+    assert set(HANDLERS) == set(ACTIONS)
+    assert set(STEPS_FROM) <= set(ACTIONS)
+    assert not allowed("reply", Status.CLOSED) and allowed("note", Status.CLOSED)
+    assert not allowed("pause", Status.WAITING) and allowed("resume", Status.WAITING)
+    assert refusal("pause", Status.WAITING) == "The handling is already paused."
+    assert refusal("close", Status.CLOSED) == "This feedback is closed."

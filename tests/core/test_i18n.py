@@ -14,15 +14,27 @@ from bs4 import BeautifulSoup
 from servicedialog.i18n import Formatter, negotiate, po_path
 
 ROOT = Path(__file__).resolve().parents[2]
+BABEL_CFG = (ROOT / "babel.cfg").read_text()
+# The sources the catalogues are extracted from: the same list as scripts/catalogues.py.
 METHODS = [
-    ("servicedialog/**.py", "python"),
-    ("dialogue/**.py", "python"),
-    ("surveys/**.py", "python"),
-    ("complaints/**.py", "python"),
-    ("commitments/**.py", "python"),
-    ("dashboards/**.py", "python"),
-    ("templates/**.html", "jinja2"),
+    (line[1:-1].split(":")[1].strip(), line[1:-1].split(":")[0])
+    for line in BABEL_CFG.splitlines()
+    if line.startswith("[") and ":" in line
 ]
+
+
+def test_every_features_package_is_extracted():
+    """A feature whose strings are not extracted shows English on Swedish pages."""
+    from tests.conftest import FEATURES
+
+    packages = {f.models.split(".")[0] for f in FEATURES if f.models} | {
+        route.endpoint.__module__.split(".")[0]
+        for f in FEATURES
+        for route in f.routes
+        if hasattr(route, "endpoint")
+    }
+    extracted = {pattern.split("/")[0] for pattern, _method in METHODS}
+    assert packages <= extracted, packages - extracted
 
 
 def source_messages() -> set[object]:

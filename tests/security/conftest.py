@@ -56,14 +56,16 @@ class _Upload:
 
 
 async def _build(var_dir: Any) -> World:
-    from commitments.models import ClosedDay, Commitment, Service
+    from commitments.models import Commitment, Service
     from complaints import attachments, services
     from complaints.models import ReplyTemplate
     from complaints.services import NewFeedback
     from complaints.states import Kind
     from problem_areas.models import ProblemArea
+    from servicedialog import uploads
     from servicedialog.apikeys import create_key
     from servicedialog.mail import queue_mail
+    from servicedialog.models import ClosedDay
     from servicedialog.orgs.services import create_unit
 
     org = await create_org("exempelkommun")
@@ -80,7 +82,7 @@ async def _build(var_dir: Any) -> World:
     async def record(service: Any, text: str, files: bool = False, **kw: Any) -> Any:
         stored = []
         if files:
-            stored = await attachments.store([_Upload("bild.png", png_bytes())], var_dir)
+            stored = await uploads.store([_Upload("bild.png", png_bytes())], var_dir)
         new = NewFeedback(
             kind=Kind.COMPLAINT,
             text=text,
@@ -115,10 +117,10 @@ async def _build(var_dir: Any) -> World:
             NewFeedback(kind=Kind.COMPLAINT, text="Grannkommunens ärende", service=other_service),
         )
     ).record()
-    stored = await attachments.store([_Upload("b.png", png_bytes())], var_dir)
+    stored = await uploads.store([_Upload("b.png", png_bytes())], var_dir)
     from complaints.models import Attachment
 
-    other_file = stored[0].row(other_record)
+    other_file = attachments.row(stored[0], other_record)
     await other_file.save()
     stranger = await create_member("stranger@example.se", other, Role.ADMIN)
     key, _secret = await create_key(other, "their app")

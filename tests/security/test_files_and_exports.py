@@ -9,7 +9,7 @@ import io
 import pytest
 from bs4 import BeautifulSoup
 
-from complaints import attachments
+from servicedialog import uploads
 from servicedialog.exports import csv_text, spreadsheet_safe
 from servicedialog.roles import Role
 from tests.conftest import csrf_token, run
@@ -87,13 +87,13 @@ def test_real_documents_and_pictures_are_stored_and_served_under_our_name(
     assert _submit(client, org, name, data).status_code == 303
     item = run(client, Attachment.first)
     record = run(client, Feedback.get, id=item.feedback_id)
-    assert item.content_type == kind and item.storage_name.endswith(attachments.ALLOWED[kind][0])
+    assert item.content_type == kind and item.storage_name.endswith(uploads.ALLOWED[kind][0])
     member(Role.HANDLER)
     response = client.get(f"/feedback/manage/attachments/{item.id}")
     assert response.status_code == 200 and response.content == data
     disposition = response.headers["content-disposition"]
     assert disposition.startswith("attachment;")
-    assert f"{record.number}-{item.id}{attachments.ALLOWED[kind][0]}" in disposition
+    assert f"{record.number}-{item.id}{uploads.ALLOWED[kind][0]}" in disposition
     assert response.headers["content-type"].startswith(kind)
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["cache-control"] == "no-store"
@@ -104,13 +104,13 @@ def test_the_form_says_which_files_are_accepted(client, org):
     hint = page.select_one("#hint-attachments").text
     for extension in (".pdf", ".jpg", ".png", ".heic", ".webp", ".txt"):
         assert extension in hint
-    assert page.select_one("#field-attachments")["accept"] == attachments.ACCEPT
+    assert page.select_one("#field-attachments")["accept"] == uploads.ACCEPT
 
 
 def test_uploaded_names_lose_control_and_direction_characters():
-    assert attachments.clean_name("faktura\u202efdp.exe") == "fakturafdp.exe"
-    assert attachments.clean_name("../../etc/passwd") == "passwd"
-    assert attachments.clean_name("a\x00b\u200b.txt") == "ab.txt"
+    assert uploads.clean_name("faktura\u202efdp.exe") == "fakturafdp.exe"
+    assert uploads.clean_name("../../etc/passwd") == "passwd"
+    assert uploads.clean_name("a\x00b\u200b.txt") == "ab.txt"
 
 
 FORMULAS = ['=HYPERLINK("https://evil.example")', "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"]
@@ -164,3 +164,15 @@ def test_service_names_are_neutralised_in_the_open_data(client, org):
     text = client.get(f"/commitments/{org.slug}/open-data.csv").text
     cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
     assert not any(cell.startswith(("=", "+", "@")) for cell in cells), cells
+
+
+def test_a_large_export_is_streamed_in_pieces_and_every_piece_is_safe():
+    from servicedialog.exports import CHUNK_ROWS, csv_chunks
+
+    rows = [[f'=HYPERLINK("http://x/{i}")', i, -i] for i in range(CHUNK_ROWS * 2 + 7)]
+    pieces = list(csv_chunks(["text", "n", "negative"], rows))
+    assert len(pieces) == 3  # two full pieces and the rest
+    lines = "".join(pieces).splitlines()
+    assert len(lines) == len(rows) + 1
+    assert all(line.startswith("\"'=HYPERLINK") for line in lines[1:])
+    assert lines[-1].endswith(f",{len(rows) - 1},-{len(rows) - 1}")  # numbers stay numbers

@@ -79,7 +79,7 @@ class WorkCalendar:
 
 
 @lru_cache(maxsize=64)
-def calendar_for(country: str, closed_days: frozenset[date] = frozenset()) -> WorkCalendar:
+def country_calendar(country: str, closed_days: frozenset[date] = frozenset()) -> WorkCalendar:
     """Calendars are built once per country and set of closed days."""
     return WorkCalendar(country, closed_days)
 

@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from commitments.clock import (
+from servicedialog.clock import (
     ClockUnit,
     Pauses,
     calendar_day_deadline,
-    calendar_for,
+    country_calendar,
     deadline,
     elapsed_working_days,
     hour_deadline,
@@ -23,8 +23,8 @@ from commitments.clock import (
     working_day_deadline,
 )
 
-SE = calendar_for("SE")
-FI = calendar_for("FI")
+SE = country_calendar("SE")
+FI = country_calendar("FI")
 
 
 def d(text: str) -> date:
@@ -72,7 +72,7 @@ def test_swedish_eves_come_from_the_de_facto_category():
 
 
 def test_local_closed_day_is_not_a_working_day():
-    closed = calendar_for("SE", frozenset({d("2026-11-27")}))
+    closed = country_calendar("SE", frozenset({d("2026-11-27")}))
     assert bool(closed.is_working_day([d("2026-11-27")])[0]) is False
     assert bool(SE.is_working_day([d("2026-11-27")])[0]) is True
 

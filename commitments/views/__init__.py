@@ -1,0 +1,1 @@
+"""The commitments' pages, one module per concept (routes.py lists them)."""

@@ -1,0 +1,11 @@
+"""The problem areas' named permissions (see servicedialog.permissions)."""
+
+from __future__ import annotations
+
+from servicedialog.permissions import Permission
+from servicedialog.roles import Role
+
+# The list of problem areas feedback is grouped into: add, change, retire.
+MANAGE = Permission("problem_areas.manage", roles=frozenset({Role.QUALITY_MANAGER, Role.ADMIN}))
+
+ALL = (MANAGE,)
