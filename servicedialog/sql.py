@@ -33,9 +33,10 @@ def for_dialect(sql: str, dialect: str) -> str:
 
 
 def epoch(column: str, dialect: str) -> str:
-    """A timestamp column as whole seconds since 1970 (UTC)."""
+    """A timestamp column as whole seconds since 1970 (UTC), the fraction cut off on both
+    databases (PostgreSQL's CAST alone would round it, SQLite's strftime cuts it)."""
     if dialect == POSTGRES:
-        return f"CAST(EXTRACT(EPOCH FROM {column}) AS BIGINT)"
+        return f"CAST(FLOOR(EXTRACT(EPOCH FROM {column})) AS BIGINT)"
     return f"CAST(strftime('%s', {column}) AS INTEGER)"
 
 
