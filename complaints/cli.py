@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 
 from servicedialog.cli import run_with_db, settings_or_exit
@@ -13,18 +11,10 @@ from servicedialog.cli import run_with_db, settings_or_exit
 @click.option("--dry-run", is_flag=True, help="Only list what would be anonymised.")
 def retention_command(dry_run: bool) -> None:
     """Anonymise feedback whose retention period has ended (run it daily)."""
-    from complaints.retention import anonymise, due_for_anonymisation
+    from complaints.retention import anonymise_due
 
     settings = settings_or_exit()
-
-    async def work() -> Any:
-        due = await due_for_anonymisation()
-        if not dry_run:
-            for item in due:
-                await anonymise(item, settings.var_dir)
-        return due
-
-    due = run_with_db(settings, work)
+    due = run_with_db(settings, lambda: anonymise_due(settings.var_dir, dry_run))
     for item in due:
         click.echo(f"{item.number}\tclosed {item.closed_at:%Y-%m-%d}\t{item.retention_class}")
     verb = "would be anonymised" if dry_run else "anonymised"

@@ -62,12 +62,9 @@ async def _warnings(settings: Any) -> str:
 
 
 async def _retention(settings: Any) -> str:
-    from complaints.retention import anonymise, due_for_anonymisation
+    from complaints.retention import anonymise_due
 
-    due = await due_for_anonymisation()
-    for item in due:
-        await anonymise(item, settings.var_dir)
-    return f"{len(due)} records anonymised"
+    return f"{len(await anonymise_due(settings.var_dir))} records anonymised"
 
 
 JOBS = (

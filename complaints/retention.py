@@ -56,6 +56,16 @@ async def due_for_anonymisation(now: datetime | None = None) -> list[Due]:
     ]
 
 
+async def anonymise_due(var_dir: Path, dry_run: bool = False) -> list[Due]:
+    """Anonymise every record whose period has ended (``dry_run``: only list them); the
+    command line and the daily job both run this."""
+    due = await due_for_anonymisation()
+    if not dry_run:
+        for item in due:
+            await anonymise(item, var_dir)
+    return due
+
+
 async def anonymise(item: Due, var_dir: Path) -> None:
     files = await Attachment.filter(feedback_id=item.id)
     async with in_transaction():

@@ -64,13 +64,11 @@ import fcntl
 import functools
 import os
 import queue
-import re
 import sqlite3
 import threading
 import weakref
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
-from itertools import count
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlsplit
 
@@ -82,6 +80,7 @@ from tortoise.fields.base import DatabaseDefault
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
+from servicedialog import sql as sql_dialect
 from servicedialog.db import sqlite_path
 
 T = TypeVar("T")
@@ -139,12 +138,6 @@ async def run(plan: Plan[T], connection_name: str = "default") -> T:
         return await _run_async(plan, transaction)
 
 
-def numbered(sql: str) -> str:
-    """``?`` placeholders as PostgreSQL's ``$1``, ``$2`` …"""
-    numbers = count(1)
-    return re.sub(r"\?", lambda _match: f"${next(numbers)}", sql)
-
-
 def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -173,10 +166,10 @@ def _drive(plan: Plan[T], execute: Callable[[Step], Any]) -> T:
 
 
 async def _run_async(plan: Plan[T], connection: BaseDBAsyncClient) -> T:
-    postgres = connection.capabilities.dialect == "postgres"
+    dialect = sql_dialect.dialect_of(connection)
 
     async def execute(sql: str, params: list[Any]) -> list[dict[str, Any]]:
-        return await connection.execute_query_dict(numbered(sql) if postgres else sql, params)
+        return await connection.execute_query_dict(sql_dialect.for_dialect(sql, dialect), params)
 
     try:
         step, result = _send(plan, None)

@@ -20,7 +20,7 @@ from tortoise.context import TortoiseContext
 from tortoise.exceptions import IntegrityError, OperationalError
 from tortoise.transactions import in_transaction
 
-from servicedialog import writes
+from servicedialog import sql, writes
 from servicedialog.app import create_app
 from servicedialog.db import sqlite_path
 from servicedialog.errors import unavailable_reason
@@ -119,7 +119,7 @@ def test_plans_at_once_are_each_their_own_transaction(client, org):
 
 
 def test_question_marks_become_numbered_parameters_for_postgres():
-    assert writes.numbered("SELECT ? + ?, ?") == "SELECT $1 + $2, $3"
+    assert sql.numbered("SELECT ? + ?, ?") == "SELECT $1 + $2, $3"
 
 
 def test_an_insert_is_a_table_and_its_column_values(client, org):
