@@ -7,11 +7,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from starlette.routing import Mount, Route
 
 from servicedialog.app import with_core
 from tests.browser.conftest import sign_in
 from tests.conftest import FEATURES
+from tests.core.test_permissions import walk
 
 # A value of each path parameter that names something in the demo data.
 SAMPLES = {"org": "exempelkommun", "id": "1", "code": "BYGG", "slug": "oppna-restaurang"}
@@ -28,11 +28,9 @@ NOT_PAGES = re.compile(r"\.(csv|json|xml)$|/attachments/|/open311/|/track/")
 
 
 def _pages(routes, prefix=""):
-    for route in routes:
-        if isinstance(route, Mount) and route.routes:
-            yield from _pages(route.routes, prefix + route.path)
-        elif isinstance(route, Route) and "GET" in (route.methods or ()):
-            yield prefix + route.path, route.endpoint
+    for path, route in walk(routes, prefix):
+        if "GET" in (route.methods or ()):
+            yield path, route.endpoint
 
 
 def every_page() -> list[tuple[str, str | None]]:

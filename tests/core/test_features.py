@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 import click
 import pytest
-from starlette.routing import Mount, Route
 from starlette.testclient import TestClient
 
 from commitments import demo as commitments_demo
@@ -18,6 +17,7 @@ from servicedialog.app import create_app
 from servicedialog.features import Feature, FeatureError, load_feature_settings, ordered
 from servicedialog.models import Organisation
 from tests.conftest import FEATURES, login, run
+from tests.core.test_permissions import walk
 
 BY_NAME = {f.name: f for f in FEATURES}
 
@@ -112,15 +112,9 @@ def closed_sets() -> list[tuple[str, ...]]:
 
 def get_routes(routes, prefix=""):
     """The GET pages of a route table whose only path parameter is an organisation."""
-    for route in routes:
-        if isinstance(route, Mount) and route.routes:
-            yield from get_routes(route.routes, prefix + route.path)
-        elif (
-            isinstance(route, Route)
-            and "GET" in (route.methods or ())
-            and set(route.param_convertors) <= {"org"}
-        ):
-            yield (prefix + route.path).replace("{org:slug}", "exempelkommun")
+    for path, route in walk(routes, prefix):
+        if "GET" in (route.methods or ()) and set(route.param_convertors) <= {"org"}:
+            yield path.replace("{org:slug}", "exempelkommun")
 
 
 @pytest.mark.parametrize("names", closed_sets(), ids=lambda names: "+".join(names) or "core")
