@@ -44,6 +44,8 @@ QUERY_PARAMETERS = {
     "jurisdiction_id", "kind", "last_name", "lat", "long", "media_url", "next", "org", "page",
     "phone", "q", "service_code", "service_request_id", "slug", "sort", "start_date",
     "status", "template", "token", "unit", "service", "commitment", "registered",
+    # read in a loop by servicedialog.periods.date_range (the pattern below cannot see it)
+    "from", "to",
 }  # fmt: skip
 FORM_FIELDS = {
     "anonymous", "answer", "attachments", "body", "body_en", "body_sv", "channel",
