@@ -594,7 +594,7 @@ def ours_inbox(ours: Ours, args: argparse.Namespace, log: Any, command: list[str
         cookie = sign_in(server.base_url)
         url = f"{server.base_url}/feedback/manage/"
         status, _, page = http(url, cookie=cookie)
-        rows = page.count('<th scope="row">')
+        rows = page.count('<th scope="row"')
         if status != 200 or INBOX_MARKER not in page or rows != 25:
             return unmeasured(f"page check: HTTP {status}, {rows} rows")
         env = {
