@@ -49,8 +49,14 @@ import skops.io as sio
 from numpy.typing import NDArray
 from scipy import sparse
 from scipy.optimize import minimize_scalar
-from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer, TfidfVectorizer
+from sklearn.feature_extraction.text import (
+    CountVectorizer,
+    HashingVectorizer,
+    TfidfTransformer,
+    TfidfVectorizer,
+)
 from sklearn.model_selection import StratifiedKFold
+from sklearn.preprocessing import normalize
 from sklearn.svm import LinearSVC
 from sklearn.utils.parallel import Parallel, delayed
 
@@ -108,6 +114,7 @@ class Features:
     char_idf: TfidfTransformer | None = None
     char_weight: float = 0.0
     char_max_chars: int = 300
+    columns: NDArray[np.int64] | None = None  # while training: the kept columns of Counts
 
     @property
     def word_count(self) -> int:
@@ -119,6 +126,15 @@ class Features:
             return words.tocsr()
         chars = self.char_idf.transform(self.char_counts(normalised))
         return sparse.hstack([words, chars * self.char_weight], format="csr")
+
+    def from_counts(self, counts: Counts, rows: NDArray[np.int64]) -> Matrix:
+        """The same matrix as :meth:`transform` of those texts, from the training counts."""
+        assert self.columns is not None
+        word_part = _tfidf(counts.words[rows][:, self.columns], self.word.idf_)
+        if counts.chars is None or self.char_idf is None:
+            return word_part.tocsr()
+        chars = self.char_idf.transform(counts.chars[rows])
+        return sparse.hstack([word_part, chars * self.char_weight], format="csr")
 
     def char_counts(self, normalised: Sequence[str]) -> Matrix:
         assert self.char is not None
@@ -141,6 +157,18 @@ class Model:
 
 
 # --- training ---------------------------------------------------------------------------
+
+
+@dataclass
+class Counts:
+    """Raw counts of every training text, tokenised once: each cross-validation fold and the
+    final fit select and weight columns from these instead of tokenising again (tokenising is
+    most of the cost of a fold). A fold still sees only its own training part's vocabulary
+    (min_df, max_features) and IDF, exactly as a vectorizer fitted on that part would."""
+
+    words: Matrix  # texts × every word n-gram (CSR, columns in alphabetical order)
+    terms: NDArray[np.str_]
+    chars: Matrix | None  # texts × hashed character n-grams, or None
 
 
 def train(
@@ -168,23 +196,24 @@ def train(
         data_hash=data_hash(texts, labels, sample_weight.tolist()),
         trained_at=datetime.now(UTC).replace(microsecond=0).isoformat(),
         versions=versions(),
+        temperature=settings.temperature,
     )
     if len(known) < 2:
         report(1.0, "one label: nothing to learn")
         return model
-    report(0.0, "normalising texts")
-    normalised = [normalise(text) for text in texts]
+    report(0.0, "reading the texts")
+    counts = count(texts, settings)
     target = np.asarray(labels, dtype=object)
-    model.temperature = settings.temperature
     if cv >= 2:
-        report(0.05, f"cross-validating ({cv} folds)")
+        report(0.1, f"cross-validating ({cv} folds)")
         metrics, temperature = _cross_validate(
-            normalised, target, sample_weight, known, settings, cv, seed
+            counts, target, sample_weight, known, settings, cv, seed
         )
         model.metrics, model.temperature = metrics, temperature or settings.temperature
-    report(0.8, "fitting on all texts")
+    report(0.7, "fitting on all texts")
+    everything = np.arange(len(texts))
     model.features, model.coef, model.intercept = _fit(
-        normalised, target, sample_weight, known, settings
+        counts, everything, target, sample_weight, known, settings
     )
     report(1.0, "done")
     return model
@@ -199,8 +228,49 @@ def _check(texts: Sequence[str], labels: Sequence[str], weights: Sequence[float]
         raise ValueError("nothing to train on")
 
 
+def count(texts: Sequence[str], settings: Settings) -> Counts:
+    normalised = [normalise(text) for text in texts]
+    counter = CountVectorizer(**_word_options(settings), min_df=1, dtype=np.float32)
+    words = counter.fit_transform(normalised).tocsr()
+    chars = None
+    if settings.char_weight > 0:
+        cut = [text[: settings.char_max_chars] for text in normalised]
+        chars = _char_vectorizer(settings).transform(cut).tocsr()
+    return Counts(words, counter.get_feature_names_out(), chars)
+
+
+def _columns(words: Matrix, settings: Settings) -> NDArray[np.int64]:
+    """The word columns a vectorizer fitted on these rows would keep (CountVectorizer's
+    min_df and max_features rules), in alphabetical order."""
+    df = np.bincount(words.indices, minlength=words.shape[1])
+    keep = np.flatnonzero(df >= settings.word_min_df)
+    limit = settings.word_max_features
+    if limit is not None and keep.size > limit:
+        totals = np.asarray(words[:, keep].sum(axis=0)).ravel()
+        keep = np.sort(keep[np.argsort(-totals, kind="stable")[:limit]])
+    return keep
+
+
+def _fit_features(counts: Counts, rows: NDArray[np.int64], settings: Settings) -> Features:
+    """Vectorizers as if fitted on ``rows`` of the texts, without tokenising them again."""
+    words = counts.words[rows]
+    keep = _columns(words, settings)
+    word = _word_vectorizer(settings)
+    word.vocabulary_ = {str(term): i for i, term in enumerate(counts.terms[keep])}
+    word.idf_ = TfidfTransformer(sublinear_tf=True).fit(words[:, keep]).idf_
+    features = Features(
+        word=word, char_weight=settings.char_weight, char_max_chars=settings.char_max_chars
+    )
+    features.columns = keep
+    if counts.chars is not None:
+        features.char = _char_vectorizer(settings)
+        features.char_idf = TfidfTransformer(sublinear_tf=True).fit(counts.chars[rows])
+    return features
+
+
 def _fit(
-    normalised: Sequence[str],
+    counts: Counts,
+    rows: NDArray[np.int64],
     target: NDArray[Any],
     weight: NDArray[np.float64],
     labels: tuple[str, ...],
@@ -208,9 +278,9 @@ def _fit(
 ) -> tuple[Features, NDArray[np.float32], NDArray[np.float64]]:
     """Features and a linear scorer over ``labels`` (rows of ``coef`` in that order; a label
     absent from this training set gets a row that never wins)."""
-    features = _features(normalised, settings)
-    matrix = features.transform(normalised)
-    present = sorted(set(target))
+    features = _fit_features(counts, rows, settings)
+    matrix = features.from_counts(counts, rows)
+    present = sorted(set(target[rows]))
     coef = np.zeros((len(labels), matrix.shape[1]), np.float32)
     intercept = np.full(len(labels), -1e3)
     if len(present) < 2:  # one label in this fold: it always wins
@@ -219,26 +289,32 @@ def _fit(
     svm = LinearSVC(
         C=settings.c, class_weight=settings.class_weight, max_iter=settings.max_iter, random_state=0
     )
-    svm.fit(matrix, target, sample_weight=weight)
-    rows = svm.coef_ if len(present) > 2 else np.vstack([-svm.coef_[0], svm.coef_[0]])
-    biases = (
-        svm.intercept_ if len(present) > 2 else np.array([-svm.intercept_[0], svm.intercept_[0]])
-    )
+    svm.fit(matrix, target[rows], sample_weight=weight[rows])
+    binary = len(present) == 2  # one row of weights: the second class's side
+    rows_ = np.vstack([-svm.coef_[0], svm.coef_[0]]) if binary else svm.coef_
+    biases = np.array([-svm.intercept_[0], svm.intercept_[0]]) if binary else svm.intercept_
     for row, label in enumerate(svm.classes_):
-        coef[labels.index(label)] = rows[row]
+        coef[labels.index(label)] = rows_[row]
         intercept[labels.index(label)] = biases[row]
     return features, coef, intercept
 
 
+def _tfidf(counts: Matrix, idf: NDArray[np.float64]) -> Matrix:
+    """What TfidfVectorizer does to counts (sublinear tf, IDF, l2 rows), on a copy."""
+    matrix = counts.astype(np.float64, copy=True)
+    matrix.data = np.log(matrix.data) + 1.0
+    return normalize(matrix @ sparse.diags(idf), norm="l2", copy=False).astype(np.float32)
+
+
+def _word_options(settings: Settings) -> dict[str, Any]:
+    return {
+        "ngram_range": settings.word_ngrams,
+        "lowercase": False,  # normalise() has done it, and more
+    }
+
+
 def _word_vectorizer(settings: Settings) -> TfidfVectorizer:
-    return TfidfVectorizer(
-        ngram_range=settings.word_ngrams,
-        min_df=settings.word_min_df,
-        max_features=settings.word_max_features,
-        sublinear_tf=True,
-        lowercase=False,  # normalise() has done it, and more
-        dtype=np.float32,
-    )
+    return TfidfVectorizer(**_word_options(settings), sublinear_tf=True, dtype=np.float32)
 
 
 def _char_vectorizer(settings: Settings) -> HashingVectorizer:
@@ -251,19 +327,6 @@ def _char_vectorizer(settings: Settings) -> HashingVectorizer:
         lowercase=False,
         dtype=np.float32,
     )
-
-
-def _features(normalised: Sequence[str], settings: Settings) -> Features:
-    word = _word_vectorizer(settings).fit(normalised)
-    features = Features(
-        word=word, char_weight=settings.char_weight, char_max_chars=settings.char_max_chars
-    )
-    if settings.char_weight > 0:
-        features.char = _char_vectorizer(settings)
-        features.char_idf = TfidfTransformer(sublinear_tf=True).fit(
-            features.char_counts(normalised)
-        )
-    return features
 
 
 # --- cross-validation -------------------------------------------------------------------
@@ -280,8 +343,6 @@ def folds(labels: Sequence[str], k: int, seed: int) -> Iterator[tuple[list[int],
         return
     scored = [i for i, label in enumerate(labels) if counts[label] >= k]
     always = [i for i, label in enumerate(labels) if counts[label] < k]
-    if len({labels[i] for i in scored}) < 1:
-        return
     splitter = StratifiedKFold(n_splits=k, shuffle=True, random_state=seed)
     scored_labels = [labels[i] for i in scored]
     for train_part, test_part in splitter.split(np.zeros(len(scored)), scored_labels):
@@ -289,7 +350,7 @@ def folds(labels: Sequence[str], k: int, seed: int) -> Iterator[tuple[list[int],
 
 
 def _cross_validate(
-    normalised: Sequence[str],
+    counts: Counts,
     target: NDArray[Any],
     weight: NDArray[np.float64],
     labels: tuple[str, ...],
@@ -297,17 +358,19 @@ def _cross_validate(
     k: int,
     seed: int,
 ) -> tuple[dict[str, Any], float | None]:
+    """Metrics and the calibration temperature from out-of-fold scores. Folds run in
+    threads: liblinear releases the GIL, and threads share the count matrix."""
     from insight.evaluate import report  # evaluate imports this module
 
-    splits = list(folds(list(target), k, seed))
+    splits = list(folds([str(label) for label in target], k, seed))
     if not splits:
         return {}, None
-    jobs = settings.n_jobs if len(normalised) >= PARALLEL_FROM else 1
-    results = Parallel(n_jobs=min(jobs, len(splits)))(
-        delayed(_fold_scores)(normalised, target, weight, labels, settings, train_part, test_part)
-        for train_part, test_part in splits
+    jobs = settings.n_jobs if target.size >= PARALLEL_FROM else 1
+    results = Parallel(n_jobs=min(jobs, len(splits)), prefer="threads")(
+        delayed(_fold_scores)(counts, target, weight, labels, settings, train, test)
+        for train, test in splits
     )
-    tested = np.concatenate([test_part for _, test_part in splits])
+    tested = np.concatenate([np.asarray(test, dtype=np.int64) for _, test in splits])
     scores = np.vstack(results)
     true = [str(target[i]) for i in tested]
     predicted = [labels[i] for i in scores.argmax(axis=1)]
@@ -320,22 +383,18 @@ def _cross_validate(
 
 
 def _fold_scores(
-    normalised: Sequence[str],
+    counts: Counts,
     target: NDArray[Any],
     weight: NDArray[np.float64],
     labels: tuple[str, ...],
     settings: Settings,
-    train_part: list[int],
-    test_part: list[int],
+    train: list[int],
+    test: list[int],
 ) -> NDArray[np.float64]:
-    features, coef, intercept = _fit(
-        [normalised[i] for i in train_part],
-        target[train_part],
-        weight[train_part],
-        labels,
-        settings,
-    )
-    return _scores(features.transform([normalised[i] for i in test_part]), coef, intercept)
+    rows = np.asarray(train, dtype=np.int64)
+    features, coef, intercept = _fit(counts, rows, target, weight, labels, settings)
+    matrix = features.from_counts(counts, np.asarray(test, dtype=np.int64))
+    return _scores(matrix, coef, intercept)
 
 
 def fit_temperature(scores: NDArray[np.float64], truth: NDArray[np.int64]) -> float:
