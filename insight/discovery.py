@@ -8,10 +8,10 @@ word; the longest of Snowball's Swedish step-1 endings, keeping at least 4 lette
 Character n-grams were tried for compounds and dropped: on short texts they join unrelated
 texts through shared endings ("-ningen", "-ionen"). NMF (non-negative matrix factorisation,
 nndsvd initialisation) rather than k-means because its components are lists of weighted
-words, which is what a person reviews, and nndsvd makes it deterministic. Each text goes to its strongest component, if it has at
-least a quarter of the weight of that component's most typical text (a text that fits no
-topic is left out rather than forced into one); a component becomes a candidate only with
-``min_size`` members.
+words, which is what a person reviews, and nndsvd makes it deterministic. Each text goes
+to its strongest component, if it has at least a quarter of the weight of that
+component's most typical text (a text that fits no topic is left out rather than forced
+into one); a component becomes a candidate only with ``min_size`` members.
 
 Reproducible: the texts are sorted (and duplicates collapsed) before anything is fitted,
 so the same texts in any order give the same candidates; ties are broken by index.
