@@ -16,8 +16,10 @@ into one); a component becomes a candidate only with ``min_size`` members.
 Reproducible: the texts are sorted (and duplicates collapsed) before anything is fitted,
 so the same texts in any order give the same candidates; ties are broken by index.
 
-The number of components grows with the square root of the data (about ``sqrt(n / 2)``,
-a common rule of thumb for clustering), capped at ``max_candidates``; below
+NMF is asked for about ``sqrt(n / 2)`` topics (a common rule of thumb for clustering, capped
+at ``max_candidates``); topics whose texts share their main words are then merged (the
+centroid cosine of their texts at least ``MERGE``), so that a rule of thumb asking for one
+topic too many does not split a coherent one. Below
 ``3 * min_size`` texts there is nothing to find and no candidate is returned.
 """
 
@@ -27,6 +29,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -43,6 +46,7 @@ _SWEDISH_ENDINGS = """heterna hetens anden andes heten heter arnas ernas ornas a
     at a e"""
 _ENDINGS = sorted(_SWEDISH_ENDINGS.split(), key=len, reverse=True)
 MIN_STEM = 4
+MERGE = 0.4
 TERMS = 8
 REPRESENTATIVES = 5
 
@@ -86,8 +90,36 @@ def discover(
         return []
     nmf = NMF(n_components=k, init="nndsvd", max_iter=1000, tol=1e-4, random_state=seed)
     weights = nmf.fit_transform(matrix)
+    topics = _merged(matrix, weights)
     names = words.get_feature_names_out()
-    return _candidates(normalised, unique, weights, nmf.components_, names, min_size)
+    return _candidates(normalised, unique, weights, nmf.components_, topics, names, min_size)
+
+
+def _merged(matrix: Any, weights: NDArray[np.float64]) -> list[list[int]]:
+    """Components grouped into topics: NMF asked for too many topics splits one into two
+    with the same main words ("trasig gatubelysning" / "gatubelysningen lyser inte"), so the
+    two closest are joined while the centroids of their texts have a cosine of ``MERGE``
+    or more."""
+    assigned = weights.argmax(axis=1)
+    groups = [[c] for c in range(weights.shape[1])]
+    while len(groups) > 1:
+        centroids = np.vstack([_centroid(matrix, np.isin(assigned, g)) for g in groups])
+        similarity = centroids @ centroids.T
+        np.fill_diagonal(similarity, -1.0)
+        a, b = np.unravel_index(int(similarity.argmax()), similarity.shape)
+        if similarity[a, b] < MERGE:
+            break
+        groups[min(a, b)] += groups[max(a, b)]
+        del groups[max(a, b)]
+    return groups
+
+
+def _centroid(matrix: Any, members: NDArray[np.bool_]) -> NDArray[np.float64]:
+    if not members.any():
+        return np.zeros(matrix.shape[1])
+    mean = np.asarray(matrix[members].mean(axis=0)).ravel()
+    norm = float(np.linalg.norm(mean))
+    return mean / norm if norm else mean
 
 
 def stem(word: str) -> str:
@@ -108,12 +140,30 @@ def _candidates(
     unique: list[str],
     weights: NDArray[np.float64],
     components: NDArray[np.float64],
+    groups: list[list[int]],
     names: NDArray[np.str_],
     min_size: int,
 ) -> list[Candidate]:
     position = {text: i for i, text in enumerate(unique)}
-    strength = weights[[position[text] for text in normalised]]  # per input text
-    topic = strength.argmax(axis=1)
+    owner = np.empty(components.shape[0], dtype=np.int64)
+    for g, group in enumerate(groups):
+        owner[group] = g
+    per_text = weights[[position[text] for text in normalised]]
+    # a topic's weight in a text is the sum of its components' weights
+    strength = np.column_stack([per_text[:, g].sum(axis=1) for g in groups])
+    topic = owner[per_text.argmax(axis=1)]
+    merged = np.vstack([components[g].sum(axis=0) for g in groups])
+    return _collect(normalised, strength, topic, merged, names, min_size)
+
+
+def _collect(
+    normalised: list[str],
+    strength: NDArray[np.float64],
+    topic: NDArray[np.int64],
+    components: NDArray[np.float64],
+    names: NDArray[np.str_],
+    min_size: int,
+) -> list[Candidate]:
     found = []
     for component in range(components.shape[0]):
         members = [

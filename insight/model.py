@@ -65,6 +65,7 @@ from insight.text import normalise
 Progress = Callable[[float, str], None]
 Matrix: TypeAlias = Any  # a scipy.sparse CSR matrix (scipy has no type stubs)
 MIN_CALIBRATION = 50  # fewer out-of-fold rows fit a temperature to noise: use the default
+EMPTY = "_empty_"  # the one term of a vocabulary when the texts have none
 PARALLEL_FROM = 3000  # below this many texts, starting worker processes costs more than it saves
 
 
@@ -231,7 +232,11 @@ def _check(texts: Sequence[str], labels: Sequence[str], weights: Sequence[float]
 def count(texts: Sequence[str], settings: Settings) -> Counts:
     normalised = [normalise(text) for text in texts]
     counter = CountVectorizer(**_word_options(settings), min_df=1, dtype=np.float32)
-    words = counter.fit_transform(normalised).tocsr()
+    try:
+        words = counter.fit_transform(normalised).tocsr()
+    except ValueError:  # no word of two letters in any text: learn from the label counts alone
+        counter = CountVectorizer(**_word_options(settings), vocabulary=[EMPTY], dtype=np.float32)
+        words = counter.fit_transform(normalised).tocsr()
     chars = None
     if settings.char_weight > 0:
         cut = [text[: settings.char_max_chars] for text in normalised]
@@ -248,6 +253,8 @@ def _columns(words: Matrix, settings: Settings) -> NDArray[np.int64]:
     if limit is not None and keep.size > limit:
         totals = np.asarray(words[:, keep].sum(axis=0)).ravel()
         keep = np.sort(keep[np.argsort(-totals, kind="stable")[:limit]])
+    if keep.size == 0:  # no word common enough: one empty column, so the scorer has a shape
+        keep = np.zeros(1, dtype=np.int64)
     return keep
 
 
