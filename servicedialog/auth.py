@@ -13,9 +13,10 @@ from __future__ import annotations
 import asyncio
 import functools
 import hashlib
+import os
 import secrets
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
@@ -35,7 +36,23 @@ from servicedialog.writes import Plan, Query
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 
-_hasher = PasswordHasher()
+
+def password_hasher(environ: Mapping[str, str]) -> PasswordHasher:
+    """argon2id with argon2-cffi's defaults (RFC 9106's low-memory profile: three passes
+    over 64 MiB, tens of milliseconds a hash on purpose).
+
+    ``TEST_CHEAP_PASSWORD_HASHES=1`` (set by the test suite, never in production, where it
+    is ignored) gives the cheapest parameters instead: the suite creates and signs in
+    hundreds of users, and at the real cost hashing was about half its time. A hash
+    records its parameters, so verifying one costs what making it did."""
+    if environ.get("TEST_CHEAP_PASSWORD_HASHES") == "1" and (
+        environ.get("ENVIRONMENT") != "production"
+    ):
+        return PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    return PasswordHasher()
+
+
+_hasher = password_hasher(os.environ)
 # Verified against when the e-mail is unknown, so a login takes as long either way.
 _DUMMY_HASH = _hasher.hash("not a real password")
 

@@ -128,3 +128,18 @@ def test_next_parameter_never_leads_to_another_site():
     assert safe_next("//evil.example/", "/staff/") == "/staff/"
     assert safe_next("/\\evil.example", "/staff/") == "/staff/"
     assert safe_next("/admin/units", "/staff/") == "/admin/units"
+
+
+def test_passwords_are_hashed_at_argon2s_full_cost_unless_a_test_run_asks_otherwise():
+    from argon2 import PasswordHasher
+
+    from servicedialog.auth import password_hasher
+
+    full = PasswordHasher()
+    assert (full.time_cost, full.memory_cost, full.parallelism) == (3, 65536, 4)
+    for environ in ({}, {"TEST_CHEAP_PASSWORD_HASHES": "1", "ENVIRONMENT": "production"}):
+        hasher = password_hasher(environ)
+        assert (hasher.time_cost, hasher.memory_cost, hasher.parallelism) == (3, 65536, 4)
+    cheap = password_hasher({"TEST_CHEAP_PASSWORD_HASHES": "1"})
+    assert cheap.time_cost == 1 and cheap.memory_cost < full.memory_cost
+    assert cheap.verify(cheap.hash("secret"), "secret")

@@ -50,3 +50,52 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(client, settings):
     assert journal["journal_mode"] == "wal"
     assert foreign_keys["foreign_keys"] == 1
     assert busy["timeout"] == 10000
+
+
+def test_postgres_reset_empties_every_table_and_restarts_every_used_sequence(settings):
+    """tests.conftest._empty_postgres stands in for TRUNCATE … RESTART IDENTITY CASCADE:
+    a row in a child and a parent table, a sequence used by a row since deleted, and the
+    migrations kept."""
+    if settings.is_sqlite:
+        pytest.skip("the PostgreSQL reset between tests; SQLite tests get a fresh file")
+    from tests.conftest import _PG, _empty_postgres
+
+    async def write(connection):
+        org = await connection.fetchval(
+            "INSERT INTO core_organisation (slug, name_sv, name_en, country, kind, created_at)"
+            " VALUES ('a', 'A', 'A', 'SE', 'municipality', now()) RETURNING id"
+        )
+        await connection.execute(
+            "INSERT INTO core_unit (organisation_id, code, name_sv, name_en, created_at)"
+            " VALUES ($1, 'u', 'U', 'U', now())",
+            org,
+        )
+        await connection.execute("DELETE FROM core_unit")  # its sequence stays used
+        await connection.execute(
+            "INSERT INTO core_unit (organisation_id, code, name_sv, name_en, created_at)"
+            " VALUES ($1, 'v', 'V', 'V', now())",
+            org,
+        )
+        return org, await connection.fetchval("SELECT id FROM core_unit")
+
+    async def state(connection):
+        tables = [
+            row["tablename"]
+            for row in await connection.fetch(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+            )
+        ]
+        counts = {t: await connection.fetchval(f'SELECT count(*) FROM "{t}"') for t in tables}
+        used = await connection.fetch(
+            "SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'"
+            " AND last_value IS NOT NULL AND sequencename NOT LIKE 'tortoise_migrations%'"
+        )
+        return counts, [row[0] for row in used]
+
+    assert _PG.run(write) == (1, 2)  # the unit's second id: the first row was deleted
+    _PG.run(_empty_postgres)
+    counts, used = _PG.run(state)
+    assert counts.pop("tortoise_migrations") > 0
+    assert set(counts.values()) == {0}, counts
+    assert used == []
+    assert _PG.run(write) == (1, 2)  # the ids start again as in the first test
