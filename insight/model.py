@@ -52,7 +52,6 @@ from typing import Any, TypeAlias
 import numpy as np
 import scipy
 import sklearn
-import skops.io as sio
 from numpy.typing import NDArray
 from scipy import sparse
 from scipy.optimize import minimize_scalar
@@ -73,7 +72,7 @@ Progress = Callable[[float, str], None]
 Matrix: TypeAlias = Any  # a scipy.sparse CSR matrix (scipy has no type stubs)
 MIN_CALIBRATION = 50  # fewer out-of-fold rows fit a temperature to noise: use the default
 EMPTY = "_empty_"  # the one term of a vocabulary when the texts have none
-PARALLEL_FROM = 3000  # below this many texts, starting worker processes costs more than it saves
+PARALLEL_FROM = 3000  # below this many texts the folds take milliseconds: no threads
 
 
 @dataclass(frozen=True)
@@ -571,14 +570,22 @@ def dumps(model: Model) -> bytes:
         state["word_idf"] = np.asarray(word.idf_)
         if model.features.char_idf is not None:
             state["char_idf"] = np.asarray(model.features.char_idf.idf_)
-    data: bytes = sio.dumps(state)
+    data: bytes = _skops().dumps(state)
     return data
+
+
+def _skops() -> Any:
+    """skops.io, imported on first use: importing it walks every scikit-learn estimator to
+    build its list of trusted types (seconds), which the app should not pay at start-up."""
+    import skops.io
+
+    return skops.io
 
 
 def untrusted(data: bytes) -> list[str]:
     """Types in a skops file outside scikit-learn, numpy, scipy and this package."""
     try:
-        names = sio.get_untrusted_types(data=data)
+        names = _skops().get_untrusted_types(data=data)
     except Exception as error:  # a corrupt or foreign file: skops raises many kinds
         raise ValueError(f"not a skops model file: {error}") from error
     return [name for name in names if not name.startswith(TRUSTED_PREFIXES)]
@@ -591,6 +598,7 @@ def loads(data: bytes) -> Model:
     if refused:
         raise ValueError(f"refusing to load untrusted types: {', '.join(refused)}")
     try:
+        sio = _skops()
         state = sio.loads(data, trusted=sio.get_untrusted_types(data=data))
         meta = json.loads(state["meta"])
     except Exception as error:
