@@ -56,9 +56,10 @@ def read(path: Path) -> tuple[list[str], list[str], list[str]]:
 def police(data: Path) -> tuple[dict[str, Any], mdl.Model, list[str]]:
     texts, labels, dates = read(data / "sv-police-events-train.csv")
     test_texts, test_labels, _ = read(data / "sv-police-events-test.csv")
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     model = mdl.train(texts, labels, cv=5)
     train_seconds = time.perf_counter() - started
+    train_cpu_seconds = time.process_time() - cpu  # both threads of the folds
     retired = mdl.retired(labels, [date.fromisoformat(d).toordinal() for d in dates])
     allowed = [label for label in model.labels if label not in retired]
     ours = ev.report(
@@ -76,6 +77,7 @@ def police(data: Path) -> tuple[dict[str, Any], mdl.Model, list[str]]:
         "cv_folds": model.metrics["folds"],
         "temperature": model.temperature,
         "train_seconds": train_seconds,
+        "train_cpu_seconds": train_cpu_seconds,
         "baseline_accuracy": base.accuracy,
         "baseline_macro_f1": base.macro_f1,
         "baseline_train_seconds": base_seconds,
@@ -197,6 +199,7 @@ def markdown(result: dict[str, Any]) -> str:
         f"| training on {p['n_train']:,} texts, s (ours: with {p['cv_folds']}-fold CV metrics) "
         f"| {p['train_seconds']:.1f} | {p['baseline_train_seconds']:.1f} "
         f"| {p['train_seconds'] / p['baseline_train_seconds']:.1f}× | ≤ 60 s |",
+        f"| training, CPU seconds (both threads) | {p['train_cpu_seconds']:.1f} | | | |",
         f"| batch prediction, texts/s | {s['predict_per_second']:,.0f} "
         f"| {p['baseline_predict_per_second']:,.0f} "
         f"| {s['predict_per_second'] / p['baseline_predict_per_second']:.2f} | ≥ 5,000 |",

@@ -17,8 +17,8 @@ feature of a stored model):
 
 Classifier: a linear SVM (``LinearSVC``) with ``class_weight="balanced"``, so a small area
 is not swallowed by the large ones (macro-F1 is what we optimise; balanced classes gave
-+0.02 on the police data and +0.06 on NYC 311); per-sample weights (the app weighs recent
-decisions more) multiply the class weights.
++0.006 in 5-fold CV on the police training data and +0.06 on NYC 311); per-sample weights
+(the app weighs recent decisions more) multiply the class weights.
 
 Probabilities: a softmax over the SVM's scores with one temperature, fitted by minimising
 the log loss of the *out-of-fold* scores of the cross-validation that :func:`train` runs
