@@ -28,13 +28,16 @@ public health, chosen by how much history there is.
   once there are at least ``season + SEASONAL_EXTRA`` periods. A quasi-Poisson log-linear
   model with a linear trend is fitted, by iteratively reweighted least squares in numpy, to
   the *comparable periods* of earlier seasons (the same week ± ``WINDOW`` in each earlier
-  season, as Farrington does) plus, when there is only one earlier season, the recent
-  periods with a seasonal indicator; the current period's expected count and its
-  over-dispersion give the thresholds: an upper prediction limit of the 2/3-power
+  season, as Farrington does; with one earlier season that is only 7 periods, so the
+  limits are wide until more seasons accumulate); the current period's expected count and
+  its over-dispersion give the thresholds: an upper prediction limit of the 2/3-power
   transformed count (Farrington's skewness correction), at z = 2.58 (alert, 99.5 %) and
   z = 1.96 (warning, 97.5 %). The trend is dropped when it is not significant or would
-  extrapolate beyond the data, as in Farrington's algorithm. Following Noufaily, the
-  over-dispersion is floored at 1 (never narrower than Poisson).
+  extrapolate beyond the data, and the over-dispersion is floored at 1 (never narrower
+  than Poisson), as in Farrington's algorithm. Not implemented (yet) from Noufaily et al.:
+  the seasonal factor over all past weeks, down-weighting of past outbreaks in the fit
+  (a past spike widens the limits for the same week a year later), negative binomial
+  quantiles.
 
 Whatever the method, nothing is flagged while the observed count is below ``min_count``:
 two complaints instead of none is not worth anyone's attention.
