@@ -8,8 +8,9 @@ Measures, with the labelled data of ``../shared/data`` (see its README):
    (found from the training file's dates alone) left out, and without that step
    ("text only").
 2. NYC 311, stratified 5-fold (shuffled, seed 0): the same figures.
-3. Training time of what the app's ``train`` does on the ~15,000 Swedish texts, including
-   the 5-fold cross-validated metrics it stores; the baseline's fit for comparison.
+3. Training time of what the app's ``train(cv=5)`` does on the ~15,000 Swedish texts,
+   including the cross-validated metrics it stores (3 folds from 10,000 texts on, see
+   ``insight.model.Settings.large_rows``); the baseline's fit for comparison.
 4. Batch prediction throughput (texts/s) on the Swedish test texts; one text's latency
    (p50 / p99 over single calls).
 5. A loaded model's memory: RSS growth of a fresh process that loads the saved model

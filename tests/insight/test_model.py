@@ -158,3 +158,9 @@ def test_settings_survive_a_round_trip_through_a_dict() -> None:
     settings = m.Settings(word_ngrams=(1, 3), c=0.7, char_weight=0.4)
     assert m.Settings.from_dict(json.loads(json.dumps(dataclasses.asdict(settings)))) == settings
     assert m.Settings.from_dict({"c": 2.0, "unknown": 1}) == m.Settings(c=2.0)
+
+
+def test_large_training_sets_use_fewer_folds(feedback: Feedback) -> None:
+    settings = m.Settings(large_rows=10, large_folds=2)
+    assert m.train(*feedback, cv=5, settings=settings).metrics["folds"] == 2
+    assert m.train(*feedback, cv=5).metrics["folds"] == 5
