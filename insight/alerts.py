@@ -28,13 +28,19 @@ public health, chosen by how much history there is.
   once there are at least ``season + SEASONAL_EXTRA`` periods. A quasi-Poisson log-linear
   model with a linear trend is fitted, by iteratively reweighted least squares in numpy, to
   the *comparable periods* of earlier seasons (the same week ± ``WINDOW`` in each earlier
-  season, as Farrington does) plus, when there is only one earlier season, the recent
-  periods with a seasonal indicator; the current period's expected count and its
-  over-dispersion give the thresholds: an upper prediction limit of the 2/3-power
+  season, as Farrington does; with one earlier season that is only 7 periods, so the
+  limits are wide until more seasons accumulate); the current period's expected count and
+  its over-dispersion give the thresholds: an upper prediction limit of the 2/3-power
   transformed count (Farrington's skewness correction), at z = 2.58 (alert, 99.5 %) and
   z = 1.96 (warning, 97.5 %). The trend is dropped when it is not significant or would
-  extrapolate beyond the data, as in Farrington's algorithm. Following Noufaily, the
-  over-dispersion is floored at 1 (never narrower than Poisson).
+  extrapolate beyond the data, and the over-dispersion is floored at 1 (never narrower
+  than Poisson), as in Farrington's algorithm. Past outbreaks are down-weighted as
+  Farrington does (weights ``r**-2`` for Anscombe residuals ``r``), with Noufaily et
+  al.'s residual limit of 2.58 rather than 1, so only real outliers lose weight; the
+  residuals are scaled by a robust (median-based) dispersion, since the outbreak itself
+  would otherwise inflate the ordinary estimate until it no longer stood out. Not
+  implemented from Noufaily et al.: the seasonal factor over all past weeks and the
+  negative binomial quantiles.
 
 Whatever the method, nothing is flagged while the observed count is below ``min_count``:
 two complaints instead of none is not worth anyone's attention.
@@ -44,12 +50,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 MIN_HISTORY = 8  # C1 needs 7 baseline periods; fewer and we say so instead of guessing
 SEASONAL_EXTRA = 4  # a season plus this many periods before the seasonal model is used
+RESIDUAL_LIMIT = 2.58  # Anscombe residuals above this are down-weighted (Noufaily 2013)
 WINDOW = 3  # comparable periods: the same week of earlier seasons, ± this many weeks
 Z_ALERT = 2.58
 Z_WARNING = 1.96
@@ -154,30 +162,57 @@ def _fit(
     spans_seasons = float(time.max() - time.min()) >= 2.0
     if spans_seasons and y.sum() > 0:
         design = np.column_stack([ones, time])
-        beta, cov, dispersion = _irls(design, y)
+        beta, cov, dispersion = _robust_fit(design, y)
         t_value = beta[1] / np.sqrt(max(cov[1, 1], 1e-12))
         mean = float(np.exp(beta[0] + beta[1] * now))
         if abs(t_value) > 2 and mean <= y.max():
             x_now = np.array([1.0, now])
             return mean, dispersion, float(x_now @ cov @ x_now) * mean**2
     design = ones[:, None]
-    beta, cov, dispersion = _irls(design, y)
+    beta, cov, dispersion = _robust_fit(design, y)
     mean = float(np.exp(beta[0]))
     return mean, dispersion, float(cov[0, 0]) * mean**2
 
 
-def _irls(
+def _robust_fit(
     design: NDArray[np.float64], y: NDArray[np.float64]
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], float]:
-    """Poisson GLM (log link) by iteratively reweighted least squares; returns coefficients,
-    their covariance scaled by the over-dispersion, and the over-dispersion (>= 1)."""
+    """Farrington's reweighting: fit, then refit with the periods whose Anscombe residual
+    exceeds ``RESIDUAL_LIMIT`` (Noufaily et al.'s 2.58) weighted down by ``r**-2``, so that
+    last year's outbreak does not raise this year's expected count and limits."""
+    beta, cov, dispersion = _irls(design, y, np.ones_like(y))
+    mu = np.exp(design @ beta)
+    # The outbreak itself inflates the ordinary dispersion estimate until it no longer looks
+    # unusual, so the residuals are scaled by a robust one: the median squared Pearson
+    # residual over the median of chi-squared(1), 0.455.
+    robust = max(float(np.median((y - mu) ** 2 / np.maximum(mu, 1e-9))) / 0.455, 1.0)
+    residual = _anscombe(y, mu, robust)
+    if not (residual > RESIDUAL_LIMIT).any():
+        return beta, cov, dispersion
+    weights = np.where(residual > RESIDUAL_LIMIT, 1.0 / np.maximum(residual, 1e-9) ** 2, 1.0)
+    return _irls(design, y, weights * y.size / weights.sum())
+
+
+def _anscombe(y: NDArray[np.float64], mu: NDArray[np.float64], dispersion: float) -> Any:
+    """Anscombe residuals of a quasi-Poisson fit (leverage left out: with one or two
+    parameters over many periods it is close to 0)."""
+    mu = np.maximum(mu, 1e-9)
+    return 1.5 * (y ** (2 / 3) * mu ** (-1 / 6) - mu ** (1 / 2)) / np.sqrt(dispersion)
+
+
+def _irls(
+    design: NDArray[np.float64], y: NDArray[np.float64], prior: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64], float]:
+    """Poisson GLM (log link, prior weights) by iteratively reweighted least squares;
+    returns coefficients, their covariance scaled by the over-dispersion, and the
+    over-dispersion (>= 1)."""
     ridge = 1e-9 * np.eye(design.shape[1])
     beta: NDArray[np.float64] = np.zeros(design.shape[1])
-    beta[0] = np.log(max(float(y.mean()), 0.5))
+    beta[0] = np.log(max(float(np.average(y, weights=prior)), 0.5))
     for _ in range(25):
         mu = np.exp(design @ beta)
         z = design @ beta + (y - mu) / mu
-        weighted = design * mu[:, None]
+        weighted = design * (prior * mu)[:, None]
         new = np.asarray(np.linalg.solve(design.T @ weighted + ridge, weighted.T @ z), float)
         converged = bool(np.max(np.abs(new - beta)) < 1e-8)
         beta = new
@@ -185,8 +220,9 @@ def _irls(
             break
     mu = np.exp(design @ beta)
     free = max(y.size - design.shape[1], 1)
-    dispersion = max(float(np.sum((y - mu) ** 2 / mu) / free), 1.0)
-    cov = np.asarray(np.linalg.inv(design.T @ (design * mu[:, None]) + ridge), float)
+    dispersion = max(float(np.sum(prior * (y - mu) ** 2 / mu) / free), 1.0)
+    information = design.T @ (design * (prior * mu)[:, None]) + ridge
+    cov = np.asarray(np.linalg.inv(information), float)
     return beta, cov * dispersion, dispersion
 
 

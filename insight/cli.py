@@ -6,6 +6,10 @@ The app attaches :data:`evaluate` as ``servicedialog classifier evaluate``; on i
 - ``--train FILE --test FILE``: fit on one file, score on the other (a time split);
 - ``--train FILE --cv K``: stratified K-fold on one file (shuffled, seed 0).
 
+``train_seconds`` is what the app's ``train`` costs: the cross-validation whose metrics it
+stores (5 folds, or K; at most 3 from 10,000 texts on), plus the final fit;
+``baseline_train_seconds`` is one fit.
+
 Nothing is tuned on the test file. With a test file, the training file's date column (if
 it has one, ``--date-col``) tells which labels have gone out of use
 (:func:`insight.model.retired`); those are left out of our predictions, as the app leaves

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -36,7 +37,7 @@ from numpy.typing import NDArray
 from sklearn.decomposition import NMF
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
-from insight.text import normalise
+from insight.text import NUMBER_TOKEN, normalise
 
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")
 # Snowball Swedish step 1 (https://snowballstem.org/algorithms/swedish/stemmer.html),
@@ -91,7 +92,10 @@ def discover(
     nmf = NMF(n_components=k, init="nndsvd", max_iter=1000, tol=1e-4, random_state=seed)
     weights = nmf.fit_transform(matrix)
     topics = _merged(matrix, weights)
-    names = words.get_feature_names_out()
+    surface = _surface(unique)
+    names = np.array(
+        [" ".join(surface.get(w, w) for w in n.split()) for n in words.get_feature_names_out()]
+    )
     return _candidates(normalised, unique, weights, nmf.components_, topics, names, min_size)
 
 
@@ -129,9 +133,24 @@ def stem(word: str) -> str:
     return word
 
 
+def _words(text: str) -> list[str]:
+    """Words without function words and numbers (``_num_``, ``_num_th``: no topic)."""
+    return [w for w in _TOKEN.findall(text) if w not in STOP_WORDS and NUMBER_TOKEN not in w]
+
+
+def _surface(texts: list[str]) -> dict[str, str]:
+    """Each stem's commonest written form, for display: people read "pothole", not
+    "pothol" (the Swedish suffix rule cuts English words too)."""
+    forms: dict[str, Counter[str]] = {}
+    for text in texts:
+        for word in _words(text):
+            forms.setdefault(stem(word), Counter())[word] += 1
+    return {s: min(c.items(), key=lambda item: (-item[1], item[0]))[0] for s, c in forms.items()}
+
+
 def _terms(text: str) -> list[str]:
     """Stemmed words without function words, and pairs of neighbouring ones."""
-    words = [stem(w) for w in _TOKEN.findall(text) if w not in STOP_WORDS and not w.isdigit()]
+    words = [stem(w) for w in _words(text)]
     return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
 
 

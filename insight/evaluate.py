@@ -104,26 +104,29 @@ def baseline(
     k: int = 5,
     seed: int = 0,
 ) -> tuple[Report, float, float]:
-    """The baseline's report, training seconds and predictions per second: on the test split
-    when given, else stratified K-fold (the same folds as :func:`cross_validate`)."""
+    """The baseline's report, training seconds (one fit on all of ``train_texts``) and
+    predictions per second (prediction alone): on the test split when given, else
+    stratified K-fold with the same folds as :func:`cross_validate`."""
+    started = time.perf_counter()
+    fitted = baseline_fit(train_texts, train_labels)
+    train_seconds = time.perf_counter() - started
     if test_texts is not None and test_labels is not None:
-        started = time.perf_counter()
-        fitted = baseline_fit(train_texts, train_labels)
-        train_seconds = time.perf_counter() - started
         started = time.perf_counter()
         predicted = baseline_predict(fitted, test_texts)
         per_second = len(test_texts) / max(time.perf_counter() - started, 1e-9)
         return report(test_labels, predicted), train_seconds, per_second
-    true, predicted = [], []
-    started = time.perf_counter()
+    true: list[str] = []
+    predicted = []
+    predicting = 0.0
     for train_index, test_index in _model.folds(train_labels, k, seed):
         fitted = baseline_fit(
             [train_texts[i] for i in train_index], [train_labels[i] for i in train_index]
         )
+        started = time.perf_counter()
         predicted += baseline_predict(fitted, [train_texts[i] for i in test_index])
+        predicting += time.perf_counter() - started
         true += [train_labels[i] for i in test_index]
-    seconds = time.perf_counter() - started
-    return report(true, predicted), seconds, len(true) / max(seconds, 1e-9)
+    return report(true, predicted), train_seconds, len(true) / max(predicting, 1e-9)
 
 
 def _as_dict(value: Report | dict[str, Any]) -> dict[str, Any]:

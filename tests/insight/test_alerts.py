@@ -65,3 +65,13 @@ def test_the_yearly_peak_is_not_flagged_though_ears_would() -> None:
 def test_seasonal_false_alarms_are_rare() -> None:
     flags = [flag(_seasonal(n, seed=n)).level for n in range(60, 160)]
     assert flags.count("alert") <= 3
+
+
+def test_last_years_outbreak_does_not_hide_this_years() -> None:
+    rng = np.random.default_rng(2)
+    counts = [int(c) for c in rng.poisson(10, 2 * 52 + 10)]
+    counts[52 + 9] = 80  # the same week a year ago: an outbreak
+    counts[-1] = 35
+    result = flag(counts)
+    assert (result.method, result.level) == ("seasonal", "alert")
+    assert result.expected < 13  # the outbreak was weighted down, not averaged in

@@ -3,6 +3,7 @@ two-label cases, and saving with skops."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 
@@ -143,3 +144,23 @@ def test_loads_refuses_what_is_not_a_skops_file() -> None:
     np.save(buffer, np.zeros(3))
     with pytest.raises(ValueError):
         m.loads(buffer.getvalue())
+
+
+def test_retired_labels_are_those_silent_far_longer_than_their_rate_allows() -> None:
+    days = list(range(0, 300, 3)) + list(range(0, 100, 10)) + [299, 150]
+    labels = ["weekly"] * 100 + ["stopped"] * 10 + ["rare", "rare"]
+    # "stopped": 10 in 90 days, then silent for 209 days (about 23 due): retired.
+    # "rare": 2 in 149 days, silent for 0 days: in use.
+    assert m.retired(labels, days) == {"stopped"}
+
+
+def test_settings_survive_a_round_trip_through_a_dict() -> None:
+    settings = m.Settings(word_ngrams=(1, 3), c=0.7, char_weight=0.4)
+    assert m.Settings.from_dict(json.loads(json.dumps(dataclasses.asdict(settings)))) == settings
+    assert m.Settings.from_dict({"c": 2.0, "unknown": 1}) == m.Settings(c=2.0)
+
+
+def test_large_training_sets_use_fewer_folds(feedback: Feedback) -> None:
+    settings = m.Settings(large_rows=10, large_folds=2)
+    assert m.train(*feedback, cv=5, settings=settings).metrics["folds"] == 2
+    assert m.train(*feedback, cv=5).metrics["folds"] == 5
