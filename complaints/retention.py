@@ -19,6 +19,7 @@ from tortoise.transactions import in_transaction
 from complaints.attachments import path_of
 from complaints.models import Attachment, Feedback, FeedbackEvent
 from complaints.states import RETENTION_YEARS, EventKind, RetentionClass, Status
+from problem_areas.classify import forget_text
 from servicedialog import audit
 
 ANONYMISED = "[anonymiserad]"
@@ -88,6 +89,7 @@ async def anonymise(item: Due, var_dir: Path) -> None:
         await FeedbackEvent.filter(feedback_id=item.id).exclude(body="").update(body=ANONYMISED)
         await FeedbackEvent.create(feedback_id=item.id, kind=EventKind.ANONYMISED)
         await Attachment.filter(feedback_id=item.id).delete()
+        await forget_text(item.organisation_id, "feedback", item.id)
         await audit.record(
             "feedback.anonymised",
             organisation_id=item.organisation_id,

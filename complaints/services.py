@@ -15,7 +15,7 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from commitments.models import Commitment, Service
-from complaints import attachments, notices
+from complaints import attachments, insight, notices
 from complaints.handling import HandlingTerms, handling_terms
 from complaints.models import Feedback, FeedbackEvent, FeedbackSettings, RegistrationCounter
 from complaints.states import (
@@ -197,6 +197,7 @@ async def register(organisation: Organisation, new: NewFeedback, base_url: str =
         return feedback.id
 
     feedback_id = await writes.run(plan())
+    insight.arrived(organisation.id, feedback_id, new.text, received_at, new.language)
     return Registered(feedback_id, feedback.number, token)
 
 
@@ -475,6 +476,7 @@ async def close(feedback: Feedback, by: User, closing: Closing, *, link: str = "
         feedback.outcome = closing.outcome
         feedback.remedy = closing.remedy
         feedback.root_cause_id = closing.root_cause_id
+        await insight.root_cause_set(feedback.organisation_id, feedback.id, closing.root_cause_id)
         feedback.improvement = closing.improvement
         feedback.improvement_ref = closing.improvement_ref
         await feedback.save()
@@ -556,6 +558,7 @@ async def set_secrecy(
     if secret and not summary:
         raise HandlingError("public_summary", _("Write a short public summary."))
     async with in_transaction():
+        await insight.secrecy_set(feedback.organisation_id, feedback.id, secret)
         feedback.secret = secret
         feedback.public_summary = summary
         if retention is not None:

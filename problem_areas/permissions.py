@@ -8,4 +8,7 @@ from servicedialog.roles import Role
 # The list of problem areas feedback is grouped into: add, change, retire.
 MANAGE = Permission("problem_areas.manage", roles=frozenset({Role.QUALITY_MANAGER, Role.ADMIN}))
 
-ALL = (MANAGE,)
+
+# The review queue: confirm and correct what the model said, and train it.
+REVIEW = Permission("problem_areas.review", roles=frozenset({Role.QUALITY_MANAGER, Role.ADMIN}))
+ALL = (MANAGE, REVIEW)

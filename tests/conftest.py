@@ -46,6 +46,9 @@ TEST_DATABASE_URL = _worker_database(SHARED_DATABASE_URL)
 # TEST_DATABASE_URL, which thus keeps its schema for the whole session (migrating it again
 # after such a test took 2-3 s).
 BLANK_DATABASE_URL = TEST_DATABASE_URL and f"{TEST_DATABASE_URL}_blank"
+# Servers the tests start (a worker per test, several per session) train the starter model
+# when a text first needs it rather than at startup: test_insight.py tests the warm start.
+os.environ.setdefault("PROBLEM_AREAS_WARM_STARTER", "false")
 
 
 # PostgreSQL: whether the worker's database holds every migration yet.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -61,7 +61,7 @@ async def _build(var_dir: Any) -> World:
     from complaints.models import ReplyTemplate
     from complaints.services import NewFeedback
     from complaints.states import Kind
-    from problem_areas.models import ProblemArea
+    from problem_areas.models import Candidate, ProblemArea
     from servicedialog import uploads
     from servicedialog.apikeys import create_key
     from servicedialog.mail import queue_mail
@@ -127,7 +127,15 @@ async def _build(var_dir: Any) -> World:
     mail = await queue_mail("x@example.se", "Hej", "Text", organisation=other)
     commitment = await Commitment.create(service=other_service, key="k")
     closed = await ClosedDay.create(organisation=other, day=date(2026, 12, 24))
-    area = await ProblemArea.create(organisation=other, name_sv="Väntetider")
+    area = await ProblemArea.create(organisation=other, name_sv="Väntetider", code="vantetider")
+    candidate = await Candidate.create(
+        organisation=other,
+        terms=["snö"],
+        label_ids=[],
+        representative_ids=[],
+        size=0,
+        found_at=datetime.now(UTC),
+    )
     template = await ReplyTemplate.create(organisation=other, title="T", body_sv="Hej")
     world = World(
         org,
@@ -156,6 +164,7 @@ async def _build(var_dir: Any) -> World:
         "commitment": commitment.id,
         "closed_day": closed.id,
         "problem_area": area.id,
+        "candidate": candidate.id,
         "template": template.id,
         "feedback": other_record.id,
         "attachment": other_file.id,

@@ -46,6 +46,7 @@ QUERY_PARAMETERS = {
     "status", "template", "token", "unit", "service", "commitment", "registered",
     # read in a loop by servicedialog.periods.date_range (the pattern below cannot see it)
     "from", "to",
+    "area", "version", "view", "into",
 }  # fmt: skip
 FORM_FIELDS = {
     "anonymous", "answer", "attachments", "body", "body_en", "body_sv", "channel",
@@ -60,7 +61,7 @@ FORM_FIELDS = {
     "remedy_sv", "retention_class", "review_date", "roles", "root_cause", "score",
     "secret", "service", "slug", "start_event", "status", "stop_event", "target_group",
     "text", "threshold", "title", "token", "unit", "valid_from", "website", "started_on",
-    "action", "as_answer",
+    "action", "as_answer", "target", "parent", "selected", "bulk_area", "filter_area", "into",
 }  # fmt: skip
 
 

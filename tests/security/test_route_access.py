@@ -30,6 +30,10 @@ ID_KINDS = {
     "/feedback/manage/attachments/{id:id}": "attachment",
     "/problem-areas/manage/{id:id}": "problem_area",
     "/problem-areas/manage/{id:id}/active": "problem_area",
+    "/problem-areas/manage/{id:id}/merge": "problem_area",
+    "/problem-areas/manage/{id:id}/split": "problem_area",
+    "/problem-areas/discovery/{id:id}/accept": "candidate",
+    "/problem-areas/discovery/{id:id}/dismiss": "candidate",
 }
 WITH_ID = [(p, r) for p, r in PROTECTED if "{id:id}" in p]
 ACTIONS = ["assign", "reply", "secrecy"]
