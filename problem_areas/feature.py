@@ -132,6 +132,7 @@ feature = Feature(
         "problem_area.retired": _("Retired a problem area"),
         "problem_area.activated": _("Took a problem area into use again"),
         "problem_area.merged": _("Merged a problem area into another"),
+        "problem_area.split": _("Moved texts of a problem area to others (a split)"),
         "problem_area.discovery": _("Looked for new problem areas"),
         "problem_area.candidate_dismissed": _("Dismissed a candidate area"),
         "classifier.trained": _("Trained a classification model"),

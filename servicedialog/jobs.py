@@ -47,14 +47,16 @@ class Outcome:
     failed: bool = False
 
 
-async def claim(job: Job, now: datetime | None = None) -> bool:
-    """Take the job for this process when it is due and nobody holds it: one statement."""
+async def claim(job: Job, now: datetime | None = None, *, due_or_not: bool = False) -> bool:
+    """Take the job for this process when it is due (``due_or_not``: even if not) and
+    nobody holds it: one statement."""
     now = now or datetime.now(UTC)
     with suppress(IntegrityError):  # another process created the row at the same moment
         await JobRun.get_or_create(name=job.name, defaults={"due_at": EPOCH, "held_until": EPOCH})
-    taken = await JobRun.filter(name=job.name, due_at__lte=now, held_until__lte=now).update(
-        held_until=now + job.lease, started_at=now
-    )
+    free = JobRun.filter(name=job.name, held_until__lte=now)
+    if not due_or_not:
+        free = free.filter(due_at__lte=now)
+    taken = await free.update(held_until=now + job.lease, started_at=now)
     return taken == 1
 
 
@@ -70,15 +72,8 @@ async def finish(job: Job, result: str, failed: bool, now: datetime | None = Non
 async def run_job(job: Job, settings: Settings, force: bool = False) -> Outcome:
     """Run ``job`` if it is due (``force``: even if not, but never twice at once)."""
     now = datetime.now(UTC)
-    if force:
-        await claim(job, now)  # make sure the row exists
-        taken = await JobRun.filter(name=job.name, held_until__lte=now).update(
-            held_until=now + job.lease, started_at=now
-        )
-        if taken != 1:
-            return Outcome(job.name, ran=False, result="running elsewhere")
-    elif not await claim(job, now):
-        return Outcome(job.name, ran=False)
+    if not await claim(job, now, due_or_not=force):
+        return Outcome(job.name, ran=False, result="running elsewhere" if force else "")
     try:
         result = await job.run(settings)
     except Exception as error:  # a job's failure is reported and retried, never fatal

@@ -10,6 +10,7 @@ from problem_areas.models import Label, ProblemArea
 from problem_areas.permissions import MANAGE
 from problem_areas.services import merge, reassign, save_area, set_active
 from problem_areas.splitting import suggestions
+from servicedialog import audit
 from servicedialog.auth import current_organisation
 from servicedialog.bounds import parse_int
 from servicedialog.forms import Form, done, read_form, render
@@ -195,6 +196,15 @@ async def area_split(request: Request) -> Response:
                     org.id, [label_id], target, actor=request.state.user, kind="split"
                 )
         left = await Label.filter(organisation_id=org.id, area_id=area.id).count()
+        if moved:
+            await audit.record(
+                "problem_area.split",
+                request=request,
+                target=area,
+                organisation=org,
+                moved=moved,
+                left=left,
+            )
         if moved and not left:
             from problem_areas.views.model import start_training
 

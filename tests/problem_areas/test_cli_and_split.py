@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from problem_areas.models import ClassifierModel, Label, LabelChange, ProblemArea
 from problem_areas.splitting import suggestions
 from servicedialog.cli import main
+from servicedialog.models import AuditEvent
 from servicedialog.roles import Role
 from tests.conftest import post_form, run
 from tests.problem_areas.conftest import demo_rows, labelled
@@ -112,3 +113,4 @@ def test_an_area_is_split_with_the_models_suggestions(client, org, member):
         client, LabelChange.filter(label_id=about_waste[0].id).values_list, "kind", flat=True
     )
     assert "split" in kinds
+    assert run(client, AuditEvent.filter(action="problem_area.split").count) == 1
