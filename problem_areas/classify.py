@@ -21,9 +21,10 @@ import threading
 import time
 from collections.abc import Sequence
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from tortoise.transactions import in_transaction
 
@@ -38,6 +39,7 @@ from problem_areas.models import (
     ProblemArea,
 )
 from problem_areas.services import successors
+from servicedialog import writes
 
 log = logging.getLogger("problem_areas.classify")
 STARTER_TEXTS = Path(__file__).parent / "starter" / "texts.csv"
@@ -77,11 +79,13 @@ _loaded: dict[int, _Loaded] = {}
 
 def forget_all() -> None:
     _loaded.clear()
+    _codes.clear()
 
 
 def forget(organisation_id: int) -> None:
-    """Drop the cached model (after training: the next call loads the new one)."""
+    """Drop the cached model and areas (after training or a change to the areas)."""
     _loaded.pop(organisation_id, None)
+    _codes.pop(organisation_id, None)
 
 
 async def active_model(organisation_id: int) -> tuple[str, ml.Model]:
@@ -109,11 +113,20 @@ async def active_model(organisation_id: int) -> tuple[str, ml.Model]:
     return version, model
 
 
-async def code_map(organisation_id: int) -> dict[str, ProblemArea]:
-    """Codes the model may predict, each to the area that stands for it now."""
+async def code_map(organisation_id: int, *, cached: bool = False) -> dict[str, ProblemArea]:
+    """Codes the model may predict, each to the area that stands for it now (``cached``:
+    as read at most CHECK_SECONDS ago in this process: new texts arriving)."""
+    kept = _codes.get(organisation_id)
+    if cached and kept is not None and time.monotonic() - kept[0] < CHECK_SECONDS:
+        return kept[1]
     areas = {a.id: a for a in await ProblemArea.filter(organisation_id=organisation_id)}
     mapped = await successors(organisation_id)
-    return {areas[area_id].code: target for area_id, target in mapped.items()}
+    codes = {areas[area_id].code: target for area_id, target in mapped.items()}
+    _codes[organisation_id] = (time.monotonic(), codes)
+    return codes
+
+
+_codes: dict[int, tuple[float, dict[str, ProblemArea]]] = {}
 
 
 @dataclass(frozen=True)
@@ -218,6 +231,58 @@ async def classify_many(organisation_id: int, items: Sequence[Item]) -> list[Lab
     return [stored[item.source_id] for item in items if item.source_id in stored]
 
 
+async def classify_new(organisation_id: int, items: Sequence[Item]) -> int:
+    """Classify texts that have just arrived and have no label yet: one INSERT (a text
+    that got its label meanwhile, from the job, is left as it is). Returns how many."""
+    version, model = await active_model(organisation_id)
+    codes = await code_map(organisation_id, cached=True)
+    texts = [redact(item.text) for item in items]
+    allowed = set(codes) & set(model.labels)
+    predictions: list[ml.Prediction | None] = (
+        list(await _predict(model, texts, allowed)) if allowed else [None] * len(items)
+    )
+    now = datetime.now(UTC)
+    labels = []
+    for item, text, prediction in zip(items, texts, predictions, strict=True):
+        area = codes.get(prediction.label) if prediction is not None else None
+        labels.append(
+            Label(
+                organisation_id=organisation_id,
+                source=item.source,
+                source_id=item.source_id,
+                text=text,
+                language=item.language,
+                received_at=item.received_at,
+                area_id=area.id if area else None,
+                predicted_area_id=area.id if area else None,
+                confidence=prediction.confidence if prediction is not None else 0.0,
+                model_version=version,
+                hint_area_id=item.hint_area_id,
+                hidden=item.hidden,
+                set_at=now,
+                created_at=now,
+            )
+        )
+    await writes.run(_insert_new(labels))
+    return len(labels)
+
+
+def _insert_new(labels: list[Label]) -> writes.Plan[None]:
+    """One INSERT of the rows, through the writers' lock that the feedback POST takes
+    (:mod:`servicedialog.writes`): a write of its own would make the POST's writer wait
+    in SQLite's busy handler instead. A text labelled meanwhile (by the job) is skipped."""
+    rows = [writes.Insert.of(label) for label in labels]
+    columns = tuple(rows[0].values)
+    one = "(" + ", ".join("?" for _ in columns) + ")"
+    quoted = ", ".join(f'"{column}"' for column in columns)
+    yield writes.Query(
+        f"INSERT INTO problem_areas_label ({quoted}) VALUES "
+        + ", ".join(one for _ in rows)
+        + " ON CONFLICT DO NOTHING",
+        [row.values[column] for row in rows for column in columns],
+    )
+
+
 async def set_hidden(organisation_id: int, source: str, source_id: int, hidden: bool) -> None:
     """The source made its text secret (or public again)."""
     await Label.filter(organisation_id=organisation_id, source=source, source_id=source_id).update(
@@ -233,16 +298,31 @@ async def set_hint(organisation_id: int, source: str, source_id: int, area_id: i
 
 
 class Arrivals:
-    """Texts classified right after they arrive, in batches: the request that brought a
-    text only queues it (no model work, no extra write in the busiest POST), and one
-    task per worker classifies what came in every ``interval`` seconds in one transaction
-    per organisation. What a stopped worker had queued is found by the
-    ``problem_areas.classify`` job (:mod:`problem_areas.sources`)."""
+    """Texts classified right after they arrive, when the worker has a moment: the request
+    that brought a text only queues it (no model work and no extra write in the busiest
+    POST), and one task per worker classifies the queue, a few texts at a time, once no
+    new text has come for ``quiet`` seconds, or at the latest when the oldest has waited
+    ``max_wait`` seconds. So a burst of submissions is answered first and classified
+    after it; at a steady rate of a text every few seconds, each is classified within about
+    a second. What a stopped worker had queued is found by the ``problem_areas.classify``
+    job (:mod:`problem_areas.sources`). bench/RESULTS.md has what it costs."""
 
-    def __init__(self, interval: float = 0.5, batch: int = 500) -> None:
-        self.interval, self.batch = interval, batch
-        self.queue: asyncio.Queue[tuple[int, Item]] | None = None
+    def __init__(
+        self,
+        interval: float = 0.25,
+        quiet: float = 0.5,
+        max_wait: float = 30.0,
+        batch: int = 500,
+        chunk: int = 16,
+    ) -> None:
+        self.interval, self.quiet, self.max_wait = interval, quiet, max_wait
+        self.batch, self.chunk = batch, chunk
+        # Plain tuples, not Items: a tuple of strings, numbers and datetimes is not tracked
+        # by the garbage collector, so thousands queued in a burst do not make its full
+        # collections (which pause every request) longer.
+        self.queue: asyncio.Queue[tuple[Any, ...]] | None = None
         self.task: asyncio.Task[None] | None = None
+        self.last_arrival = self.oldest = 0.0
 
     def start(self) -> None:
         self.queue = asyncio.Queue()
@@ -250,7 +330,18 @@ class Arrivals:
 
     def add(self, organisation_id: int, item: Item) -> None:
         if self.queue is not None:
-            self.queue.put_nowait((organisation_id, item))
+            now = time.monotonic()
+            if self.queue.empty():
+                self.oldest = now
+            self.last_arrival = now
+            self.queue.put_nowait((organisation_id, *astuple(item)))
+
+    def due(self, now: float) -> bool:
+        """Whether to classify now: the queue has texts and the worker has a quiet moment,
+        or the oldest text has waited long enough."""
+        if self.queue is None or self.queue.empty():
+            return False
+        return now - self.last_arrival >= self.quiet or now - self.oldest >= self.max_wait
 
     async def stop(self) -> None:
         """Classify what is queued, then end."""
@@ -258,29 +349,46 @@ class Arrivals:
             self.task.cancel()
             with suppress(asyncio.CancelledError):
                 await self.task
-        await self.flush()
+        while self.queue is not None and not self.queue.empty():
+            await self.flush()
         self.queue = self.task = None
 
     async def _run(self) -> None:
         while True:
             await asyncio.sleep(self.interval)
+            if not self.due(time.monotonic()):
+                continue
             try:
-                await self.flush()
+                await self.flush(yield_to_arrivals=True)
             except Exception:  # noqa: BLE001 - the job classifies it later; keep serving
                 log.exception("classifying new texts failed; the scheduled job will retry")
 
-    async def flush(self) -> int:
-        if self.queue is None or self.queue.empty():
-            return 0
-        taken: list[tuple[int, Item]] = []
-        while not self.queue.empty() and len(taken) < self.batch:
-            taken.append(self.queue.get_nowait())
-        groups: dict[tuple[int, str], list[Item]] = {}
-        for organisation_id, item in taken:
-            groups.setdefault((organisation_id, item.source), []).append(item)
-        for (organisation_id, _source), items in groups.items():
-            await classify_many(organisation_id, items)
-        return len(taken)
+    async def flush(self, *, yield_to_arrivals: bool = False) -> int:
+        """Classify the queue, a chunk at a time (``yield_to_arrivals``: stop as soon as a
+        new text arrives, unless the oldest has waited ``max_wait``: the worker is busy
+        again). Returns how many were classified."""
+        started = time.monotonic()
+        done = 0
+        while self.queue is not None and not self.queue.empty() and done < self.batch:
+            if (
+                yield_to_arrivals
+                and self.last_arrival > started
+                and time.monotonic() - self.oldest < self.max_wait
+            ):
+                break
+            taken: list[tuple[int, Item]] = []
+            while not self.queue.empty() and len(taken) < self.chunk:
+                organisation_id, *fields = self.queue.get_nowait()
+                taken.append((organisation_id, Item(*fields)))
+            groups: dict[tuple[int, str], list[Item]] = {}
+            for organisation_id, item in taken:
+                groups.setdefault((organisation_id, item.source), []).append(item)
+            # In this thread: the model's work holds the GIL (a worker thread would not
+            # free the event loop), so a chunk is kept short (16 texts, about 3 ms).
+            for (organisation_id, _source), items in groups.items():
+                done += await classify_new(organisation_id, items)
+            await asyncio.sleep(0)
+        return done
 
 
 arrivals = Arrivals()
@@ -292,8 +400,9 @@ def later(organisation_id: int, item: Item) -> None:
 
 
 async def _predict(model: ml.Model, texts: list[str], allowed: set[str]) -> list[ml.Prediction]:
-    # One text is ~1 ms: not worth a thread switch; a batch goes off the event loop.
-    if len(texts) <= 4:
+    # A few texts are a few ms: not worth a thread switch; a large batch (the job, a new
+    # model's reclassification) goes to a thread so the loop can at least take turns.
+    if len(texts) <= 32:
         return ml.predict(model, texts, allowed=allowed)
     return await asyncio.to_thread(ml.predict, model, texts, allowed=allowed)
 

@@ -27,6 +27,9 @@ class ProblemAreaSettings:
 
     # Train the starter model when a worker starts, so the first text is not kept waiting.
     warm_starter: bool = True
+    # Classify each text right after it arrives (in batches, per worker); off: only the
+    # scheduled job problem_areas.classify does it (every 5 minutes).
+    classify_on_arrival: bool = True
 
 
 async def seed_demo(org: Any) -> None:
@@ -43,10 +46,12 @@ async def lifespan(app: Any) -> AsyncIterator[None]:
     from problem_areas.classify import arrivals, forget_all, starter_model
 
     forget_all()  # models are loaded from this app's database, not an earlier one's
+    settings = app.state.feature_settings["problem_areas"]
     task = None
-    if app.state.feature_settings["problem_areas"].warm_starter:
+    if settings.warm_starter:
         task = asyncio.get_running_loop().create_task(asyncio.to_thread(starter_model))
-    arrivals.start()
+    if settings.classify_on_arrival:
+        arrivals.start()
     try:
         yield
     finally:

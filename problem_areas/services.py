@@ -29,6 +29,14 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+def _forget(organisation_id: int) -> None:
+    """The classifier's cached areas of this process are out of date (other workers see
+    the change within classify.CHECK_SECONDS)."""
+    from problem_areas.classify import forget
+
+    forget(organisation_id)
+
+
 def code_from(name: str) -> str:
     """A code for a name: "Gata & park" -> "gata_park" (ASCII, lower case, underscores)."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
@@ -104,6 +112,7 @@ async def save_area(
             await area.save()
             action = "problem_area.changed"
         await audit.record(action, actor=actor, target=area, organisation=organisation)
+    _forget(organisation.id)
     return area
 
 
@@ -139,6 +148,7 @@ async def set_active(area: ProblemArea, active: bool, *, actor: User | None) -> 
             target=area,
             organisation_id=area.organisation_id,
         )
+    _forget(area.organisation_id)
 
 
 async def merge(source: ProblemArea, target: ProblemArea, *, actor: User | None) -> int:
@@ -173,6 +183,7 @@ async def merge(source: ProblemArea, target: ProblemArea, *, actor: User | None)
             into=target.code,
             labels=len(label_ids),
         )
+    _forget(source.organisation_id)
     return len(label_ids)
 
 

@@ -355,3 +355,23 @@ def test_the_starter_model_is_trained_when_a_worker_starts(monkeypatch, settings
     with TestClient(create_app(settings, features=FEATURES)):
         pass  # the lifespan trains it in a thread, and waits for it when it ends
     assert classify._starter is not None and "gata_park" in classify._starter.labels
+
+
+def test_arrivals_wait_for_a_quiet_moment_but_not_for_ever():
+    import asyncio
+
+    queue = classify.Arrivals(quiet=0.5, max_wait=30.0)
+
+    async def scenario() -> list[bool]:
+        queue.queue = asyncio.Queue()
+        item = Item("test", 1, POTHOLE, datetime.now(UTC))
+        assert not queue.due(0.0)  # nothing queued
+        queue.add(1, item)
+        start = queue.last_arrival
+        answers = [queue.due(start + 0.1), queue.due(start + 0.6)]  # busy, then quiet
+        for n in range(200):  # a text every 0.2 s for 40 s: never quiet
+            queue.last_arrival = start + 0.2 * n
+        answers += [queue.due(start + 29.9), queue.due(start + 30.1)]
+        return answers
+
+    assert asyncio.run(scenario()) == [False, True, False, True]
