@@ -40,24 +40,23 @@ async def seed_demo(org: Any) -> None:
 
 @asynccontextmanager
 async def lifespan(app: Any) -> AsyncIterator[None]:
-    """The model loads here: the starter model is trained in a worker thread, off the
-    event loop, while the worker already answers requests; and new texts are classified
-    in batches right after they arrive (:class:`problem_areas.classify.Arrivals`)."""
+    """The model loads here: the starter model is trained before the worker answers its
+    first request; and new texts are classified right after they arrive
+    (:class:`problem_areas.classify.Arrivals`)."""
     from problem_areas.classify import arrivals, forget_all, starter_model
 
     forget_all()  # models are loaded from this app's database, not an earlier one's
     settings = app.state.feature_settings["problem_areas"]
-    task = None
     if settings.warm_starter:
-        task = asyncio.get_running_loop().create_task(asyncio.to_thread(starter_model))
+        # Before the worker takes requests (about 1.5 s): trained while serving, the
+        # model's work would hold the GIL against every request of the first seconds.
+        await asyncio.to_thread(starter_model)
     if settings.classify_on_arrival:
         arrivals.start()
     try:
         yield
     finally:
         await arrivals.stop()  # what arrived last is classified before the worker ends
-        if task is not None and not task.done():
-            await task
 
 
 async def start_panel(request: Any) -> tuple[str, dict[str, Any]] | None:
