@@ -33,7 +33,37 @@ from tests.problem_areas.conftest import demo_rows, labelled
 POTHOLE = "Det är ett stort hål i asfalten på Storgatan, cykeln gick sönder. Laga vägen!"
 
 
-def test_feedback_is_classified_right_after_it_arrives(client, org):
+def test_feedback_is_classified_right_after_it_arrives(monkeypatch, settings):
+    """In the worker that received it (PROBLEM_AREAS_CLASSIFY_ON_ARRIVAL=true)."""
+    from starlette.testclient import TestClient
+
+    from servicedialog.app import create_app
+    from tests.conftest import FEATURES
+
+    monkeypatch.setenv("PROBLEM_AREAS_CLASSIFY_ON_ARRIVAL", "true")
+    with TestClient(create_app(settings, features=FEATURES), follow_redirects=False) as client:
+        _classified_on_arrival(client, run(client, create_org))
+
+
+def test_new_feedback_is_classified_by_the_job_by_default(client, org, settings):
+    from complaints.services import NewFeedback
+    from complaints.states import Kind
+    from servicedialog.features import discover
+    from servicedialog.jobs import all_jobs, run_job
+    from tests.conftest import register_feedback
+
+    run(client, seed_demo, org)
+    feedback = run(client, register_feedback, org, NewFeedback(kind=Kind.COMPLAINT, text=POTHOLE))
+    assert run(client, Label.all().count) == 0  # nothing in the worker
+    job = next(j for j in all_jobs(discover()) if j.name == "problem_areas.classify")
+    assert job.every == timedelta(minutes=1)
+    outcome = run(client, run_job, job, settings)
+    assert outcome.ran and outcome.result.startswith("1 ")
+    label = run(client, Label.get, source="feedback", source_id=feedback.id)
+    assert run(client, ProblemArea.get, id=label.area_id).code == "gata_park"
+
+
+def _classified_on_arrival(client, org):
     run(client, seed_demo, org)
     run(client, import_catalogue, org, CATALOGUE)
     sent = post_form(
