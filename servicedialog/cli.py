@@ -494,6 +494,9 @@ def demo(seed_only: bool, host: str, port: int) -> None:
         click.echo(f"  {email:<40} {role:<16} {org}")
     if seed_only:
         return
+    # The demo runs no jobs' process: its one worker classifies new texts itself (a
+    # feature setting, docs/insight.md), so a text sent in the demo shows up in insight.
+    os.environ.setdefault("PROBLEM_AREAS_CLASSIFY_ON_ARRIVAL", "true")
     click.echo(f"Serving on http://{host}:{port}/  (Ctrl+C to stop)")
     _serve(settings, host, port, 1)
 
