@@ -155,13 +155,7 @@ async def classify_many(organisation_id: int, items: Sequence[Item]) -> list[Lab
     newer model's prediction (kept in its history). New labels are one INSERT."""
     if not items:
         return []
-    version, model = await active_model(organisation_id)
-    codes = await code_map(organisation_id)
-    texts = [redact(item.text) for item in items]
-    allowed = set(codes) & set(model.labels)
-    predictions: list[ml.Prediction | None] = (
-        list(await _predict(model, texts, allowed)) if allowed else [None] * len(items)
-    )
+    version, texts, predicted = await _predictions(organisation_id, items)
     existing = {
         label.source_id: label
         for label in await Label.filter(
@@ -174,29 +168,11 @@ async def classify_many(organisation_id: int, items: Sequence[Item]) -> list[Lab
     new: list[Label] = []
     changes: list[LabelChange] = []
     async with in_transaction():
-        for item, text, prediction in zip(items, texts, predictions, strict=True):
-            area = codes.get(prediction.label) if prediction is not None else None
-            area_id = area.id if area is not None else None
-            confidence = prediction.confidence if prediction is not None else 0.0
+        for item, text, (area_id, confidence) in zip(items, texts, predicted, strict=True):
             label = existing.get(item.source_id)
             if label is None:
                 new.append(
-                    Label(
-                        organisation_id=organisation_id,
-                        source=item.source,
-                        source_id=item.source_id,
-                        text=text,
-                        language=item.language,
-                        received_at=item.received_at,
-                        area_id=area_id,
-                        predicted_area_id=area_id,
-                        confidence=confidence,
-                        model_version=version,
-                        hint_area_id=item.hint_area_id,
-                        hidden=item.hidden,
-                        set_at=now,
-                        created_at=now,
-                    )
+                    _new_label(organisation_id, item, text, area_id, confidence, version, now)
                 )
                 continue
             label.text, label.hint_area_id = text, item.hint_area_id or label.hint_area_id
@@ -234,35 +210,12 @@ async def classify_many(organisation_id: int, items: Sequence[Item]) -> list[Lab
 async def classify_new(organisation_id: int, items: Sequence[Item]) -> int:
     """Classify texts that have just arrived and have no label yet: one INSERT (a text
     that got its label meanwhile, from the job, is left as it is). Returns how many."""
-    version, model = await active_model(organisation_id)
-    codes = await code_map(organisation_id, cached=True)
-    texts = [redact(item.text) for item in items]
-    allowed = set(codes) & set(model.labels)
-    predictions: list[ml.Prediction | None] = (
-        list(await _predict(model, texts, allowed)) if allowed else [None] * len(items)
-    )
+    version, texts, predicted = await _predictions(organisation_id, items, cached=True)
     now = datetime.now(UTC)
-    labels = []
-    for item, text, prediction in zip(items, texts, predictions, strict=True):
-        area = codes.get(prediction.label) if prediction is not None else None
-        labels.append(
-            Label(
-                organisation_id=organisation_id,
-                source=item.source,
-                source_id=item.source_id,
-                text=text,
-                language=item.language,
-                received_at=item.received_at,
-                area_id=area.id if area else None,
-                predicted_area_id=area.id if area else None,
-                confidence=prediction.confidence if prediction is not None else 0.0,
-                model_version=version,
-                hint_area_id=item.hint_area_id,
-                hidden=item.hidden,
-                set_at=now,
-                created_at=now,
-            )
-        )
+    labels = [
+        _new_label(organisation_id, item, text, area_id, confidence, version, now)
+        for item, text, (area_id, confidence) in zip(items, texts, predicted, strict=True)
+    ]
     await writes.run(_insert_new(labels))
     return len(labels)
 
@@ -397,6 +350,51 @@ arrivals = Arrivals()
 def later(organisation_id: int, item: Item) -> None:
     """Classify ``item`` right after the request (see :class:`Arrivals`)."""
     arrivals.add(organisation_id, item)
+
+
+async def _predictions(
+    organisation_id: int, items: Sequence[Item], *, cached: bool = False
+) -> tuple[str, list[str], list[tuple[int | None, float]]]:
+    """The active model's version, the redacted texts, and each text's (area id,
+    confidence) under the organisation's areas now (None: no area the model knows)."""
+    version, model = await active_model(organisation_id)
+    codes = await code_map(organisation_id, cached=cached)
+    texts = [redact(item.text) for item in items]
+    allowed = set(codes) & set(model.labels)
+    if not allowed:
+        return version, texts, [(None, 0.0)] * len(items)
+    predicted = []
+    for prediction in await _predict(model, texts, allowed):
+        area = codes.get(prediction.label)
+        predicted.append((area.id if area else None, prediction.confidence))
+    return version, texts, predicted
+
+
+def _new_label(
+    organisation_id: int,
+    item: Item,
+    text: str,
+    area_id: int | None,
+    confidence: float,
+    version: str,
+    now: datetime,
+) -> Label:
+    return Label(
+        organisation_id=organisation_id,
+        source=item.source,
+        source_id=item.source_id,
+        text=text,
+        language=item.language,
+        received_at=item.received_at,
+        area_id=area_id,
+        predicted_area_id=area_id,
+        confidence=confidence,
+        model_version=version,
+        hint_area_id=item.hint_area_id,
+        hidden=item.hidden,
+        set_at=now,
+        created_at=now,
+    )
 
 
 async def _predict(model: ml.Model, texts: list[str], allowed: set[str]) -> list[ml.Prediction]:
