@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from tortoise.functions import Sum
 
 from commitments.models import FulfilmentPeriod
 from commitments.permissions import VIEW
-from servicedialog.features import Panel
+from servicedialog.features import Panel, PanelScope
 from servicedialog.i18n import lazy as _
 
 
-async def kept_per_period(organisation: Any, start: date, end: date) -> list[dict[str, Any]]:
+async def kept_per_period(scope: PanelScope) -> list[dict[str, Any]]:
     """Cases counted and kept per period over all the organisation's measured commitments,
     and the share kept (in %): one grouped query."""
     rows = (
         await FulfilmentPeriod.filter(
-            version__commitment__service__organisation_id=organisation.id,
-            period_start__gte=start,
-            period_start__lte=end,
+            version__commitment__service__organisation_id=scope.organisation.id,
+            period_start__gte=scope.start,
+            period_start__lte=scope.end,
         )
         .annotate(cases=Sum("total_volume"), kept=Sum("volume_meeting_target"))
         .group_by("period_start")
@@ -40,9 +39,10 @@ PANELS = (
         query=kept_per_period,
         chart="line",
         x="period_start",
-        y="share",
+        y=("share",),
         columns=(("period_start", _("Period")), ("cases", _("Cases")), ("kept", _("Kept"))),
-        drilldown="commitments:manage",
+        section="commitments",
+        unit="%",
         permission=VIEW,
     ),
 )

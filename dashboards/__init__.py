@@ -1,5 +1,6 @@
-"""Dashboards for leadership and quality managers (not built yet).
+"""Dashboards for leadership, quality managers and the public.
 
-Will register itself as a :class:`servicedialog.features.Feature` through the
-``servicedialog.features`` entry point group once it has routes and models.
+``dashboards/`` owns the layout, the filters, drill-down, downloads, the report and the
+public page; the figures come from the panels the features contribute
+(:class:`servicedialog.features.Panel`), so this package imports no feature's models.
 """

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from tortoise.functions import Count
 
 from problem_areas.models import Label, ProblemArea
 from problem_areas.permissions import REVIEW
-from servicedialog.features import Panel
+from servicedialog.features import Panel, PanelScope
 from servicedialog.i18n import lazy as _
 
 
-async def texts_per_area(organisation: Any, start: date, end: date) -> list[dict[str, Any]]:
+async def texts_per_area(scope: PanelScope) -> list[dict[str, Any]]:
+    organisation, start, end = scope.organisation, scope.start, scope.end
     """How many texts fell into each area between ``start`` and ``end`` (one grouped
     query), the largest first."""
     rows = (
@@ -45,7 +46,8 @@ async def texts_per_area(organisation: Any, start: date, end: date) -> list[dict
     return sorted(result, key=lambda row: -row["texts"])
 
 
-async def rising(organisation: Any, start: date, end: date) -> list[dict[str, Any]]:
+async def rising(scope: PanelScope) -> list[dict[str, Any]]:
+    organisation, end = scope.organisation, scope.end
     """The areas flagged in the seven days up to ``end``."""
     from problem_areas.emerging import area_flags
 
@@ -71,10 +73,9 @@ PANELS = (
         query=texts_per_area,
         chart="bar",
         x="name_sv",
-        y="texts",
+        y=("texts",),
+        section="problem_areas",
         columns=(("name_sv", _("Problem area")), ("texts", _("Texts"))),
-        drilldown="problem_areas:review",
-        drilldown_params=lambda row: {},
         permission=REVIEW,
     ),
     Panel(
@@ -83,13 +84,13 @@ PANELS = (
         query=rising,
         chart="table",
         x="name_sv",
-        y="observed",
+        y=("observed",),
+        section="problem_areas",
         columns=(
             ("name_sv", _("Problem area")),
             ("observed", _("Texts in the last seven days")),
             ("expected", _("Usual")),
         ),
-        drilldown="problem_areas:emerging",
         permission=REVIEW,
     ),
 )

@@ -21,6 +21,7 @@ import os
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -72,26 +73,78 @@ class SlotLink:
 
 
 @dataclass(frozen=True)
-class Panel:
-    """A dashboard panel a feature offers (``dashboards/`` collects them): a metric with
-    its query, how to chart it, and where a click leads.
+class PanelScope:
+    """What a dashboard asks a panel for: one organisation, a period of its local dates
+    (both ends included) and the viewer's filters. A panel honours the filters it names
+    in ``Panel.filters`` and ignores the others (the page says which)."""
 
-    ``query(organisation, start, end)`` returns rows (dicts) aggregated in SQL; ``chart``
-    names the chart kind the dashboards draw (``"line"``, ``"bar"`` …) with ``x`` and ``y``
-    the row keys; ``columns`` are the data table's (key, English msgid) pairs; ``drilldown``
-    is the route name that lists the records behind a row, with ``drilldown_params``
-    mapping a row to its parameters. ``permission`` says who may see it."""
+    organisation: Any  # servicedialog.models.Organisation
+    start: date
+    end: date
+    unit_id: int | None = None
+    service_id: int | None = None
+    channel: str | None = None
+    language: str = "sv"
+    # The public statistics page: no personal data, and figures resting on fewer than
+    # PUBLIC_MIN_CASES cases are not shown.
+    public: bool = False
+    today: date | None = None  # the organisation's today (periods "this month" end here)
+
+
+# Sweden's Insikt survey shows no figure resting on fewer than seven answers; our public
+# statistics follow it.
+PUBLIC_MIN_CASES = 7
+
+PANEL_VIEWS = frozenset({"manage", "quality", "public"})
+PANEL_SECTIONS = ("commitments", "feedback", "problem_areas", "channels", "improvement")
+PANEL_CHARTS = frozenset({"line", "bar", "stacked", "multiples", "number", "table"})
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A dashboard panel a feature offers (``dashboards/`` collects and draws them): a
+    metric, its query, how to chart it and where a click leads.
+
+    ``query(scope)`` returns rows (dicts) aggregated in SQL or read from the feature's
+    precomputed period tables, never by loading records into Python. ``x`` and ``y`` are
+    row keys (``y``: one key per line, bar series or stacked part); a key ``"name"``
+    shows ``name_sv``/``name_en`` by the reader's language when the rows carry those.
+    Time series give ``x`` as a ``date`` (the period's first day) or a ``"YYYY-MM"``
+    string. ``columns`` are the data table's and the downloads' (key, English msgid)
+    pairs, so the table and the CSV hold exactly what the chart shows.
+
+    Chart kinds: ``line`` (over periods; ``band`` a (low, high) interval around the first
+    line, ``target`` a dashed target line, ``marker`` a key that is true where a change
+    from the previous period is significant), ``bar`` (categories, horizontal),
+    ``stacked`` (periods, the ``y`` parts stacked), ``multiples`` (one small line chart
+    per value of ``group``, each with band, target and marker as for ``line``), ``number``
+    (the first row's ``y`` as a headline figure, ``x`` its comparison) and ``table``.
+
+    ``link(request, row, scope)`` gives the URL of the list of records behind a row (the
+    list applies the viewer's personal-data rules), or None. ``min_cases`` names the row
+    key holding the number of cases a row's figures rest on: on public pages a row with
+    fewer than PUBLIC_MIN_CASES has its figures blanked."""
 
     name: str  # "<feature>.<metric>"
     title: str  # an English msgid
-    query: Callable[[Any, Any, Any], Awaitable[list[dict[str, Any]]]]
+    query: Callable[[PanelScope], Awaitable[list[dict[str, Any]]]]
     chart: str
     x: str
-    y: str
+    y: Sequence[str]
     columns: Sequence[tuple[str, str]] = ()
-    drilldown: str | None = None
-    drilldown_params: Callable[[Mapping[str, Any]], dict[str, Any]] = lambda row: {}
-    permission: Permission | None = None
+    section: str = "feedback"  # one of PANEL_SECTIONS: where the overview puts it
+    views: frozenset[str] = frozenset({"manage"})  # of PANEL_VIEWS
+    description: str = ""  # an English msgid: what is counted, and how
+    unit: str = ""  # "%": shares from 0 to 100; "": counts
+    group: str | None = None
+    band: tuple[str, str] | None = None
+    target: str | None = None
+    marker: str | None = None
+    filters: frozenset[str] = frozenset()  # of {"unit", "service", "channel"}
+    link: Callable[[Any, Mapping[str, Any], PanelScope], str | None] | None = None
+    min_cases: str | None = None
+    permission: Permission | None = None  # who may see it (None: every staff role)
+    order: int = 100  # within its section
 
 
 Lifespan = Callable[[Any], AbstractAsyncContextManager[None]]
@@ -151,6 +204,11 @@ class Feature:
     settings: type | None = None
     # Dashboard panels the feature offers.
     panels: Sequence[Panel] = ()
+    # The choices of a dashboard filter the feature owns ("service", "channel"):
+    # filter name -> (organisation, language) -> [(value, label in that language)].
+    dashboard_filters: Mapping[str, Callable[[Any, str], Awaitable[list[tuple[str, str]]]]] = field(
+        default_factory=dict
+    )
     # Links this feature puts into other features' slots: slot name -> links.
     slots: Mapping[str, Sequence[SlotLink]] = field(default_factory=dict)
     # Scheduled work (servicedialog.jobs.Job), run by `servicedialog jobs run`.

@@ -38,6 +38,8 @@ class Organisation(Model):
     time_zone = fields.CharField(
         max_length=64, default="Europe/Stockholm", db_default="Europe/Stockholm"
     )
+    # Inhabitants (or customers) served: dashboards show feedback per 1,000 when it is set.
+    population = fields.IntField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     units: fields.ReverseRelation[Unit]

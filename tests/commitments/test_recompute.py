@@ -84,18 +84,20 @@ def test_recompute_replaces_earlier_figures(client, org):
 
 def test_the_dashboard_panel_sums_the_periods_in_one_query(client, org):
     from commitments.feature import feature
+    from servicedialog.features import PanelScope
     from tests.conftest import create_org
 
     panel = {p.name: p for p in feature.panels}["commitments.kept"]
-    assert (panel.x, panel.y, panel.chart) == ("period_start", "share", "line")
+    assert (panel.x, tuple(panel.y), panel.chart) == ("period_start", ("share",), "line")
     run(client, import_catalogue, org, CATALOGUE)
     run(client, import_cases, org, io.StringIO(csv_rows()))
     run(client, recompute_organisation, org, date(2026, 5, 1))
-    rows = run(client, panel.query, org, date(2026, 1, 1), date(2026, 12, 31))
+    rows = run(client, panel.query, PanelScope(org, date(2026, 1, 1), date(2026, 12, 31)))
     assert rows == [
         {"period_start": date(2026, 3, 1), "cases": 15, "kept": 12, "share": 80.0},
         {"period_start": date(2026, 4, 1), "cases": 3, "kept": 2, "share": 66.7},
     ]
-    assert run(client, panel.query, org, date(2026, 4, 1), date(2026, 4, 30))[0]["cases"] == 3
+    scope = PanelScope(org, date(2026, 4, 1), date(2026, 4, 30))
+    assert run(client, panel.query, scope)[0]["cases"] == 3
     other = run(client, create_org, "annan")
-    assert run(client, panel.query, other, date(2026, 1, 1), date(2026, 12, 31)) == []
+    assert run(client, panel.query, PanelScope(other, date(2026, 1, 1), date(2026, 12, 31))) == []
