@@ -204,6 +204,10 @@ class Feature:
     settings: type | None = None
     # Dashboard panels the feature offers.
     panels: Sequence[Panel] = ()
+    # Brings the feature's precomputed period tables (the dashboards read them) up to date:
+    # ``statistics(organisation, full)``; full=True rebuilds them from the records. Called
+    # by the job ``dashboards.refresh`` and by ``servicedialog dashboards refresh``.
+    statistics: Callable[[Any, bool], Awaitable[None]] | None = None
     # The choices of a dashboard filter the feature owns ("service", "channel"):
     # filter name -> (organisation, language) -> [(value, label in that language)].
     dashboard_filters: Mapping[str, Callable[[Any, str], Awaitable[list[tuple[str, str]]]]] = field(
