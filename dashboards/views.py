@@ -168,7 +168,10 @@ async def report(request: Request) -> Response:
     WeasyPrint."""
     context = await _page_context(request, "manage")
     context["generated"] = date.today()
-    if request.path_params.get("format") == "pdf":
+    fmt = request.path_params.get("format")
+    if fmt not in (None, "pdf"):
+        raise HTTPException(404)
+    if fmt == "pdf":
         page = render(request, "dashboards/report.html", {**context, "pdf": True})
         pdf = await _pdf(bytes(page.body).decode())
         name = f"ledningsrapport-{context['organisation'].slug}-{context['filters'].end:%Y-%m}.pdf"
@@ -207,13 +210,14 @@ async def _pdf(html: str) -> bytes:
 @overview_readers
 async def download(request: Request) -> Response:
     """One panel's rows, exactly what its chart and table show, as CSV or XLSX."""
-    name = request.path_params["name"]
+    name = f"{request.path_params['feature']}.{request.path_params['metric']}"
     fmt = request.path_params["format"]
     view = request.query_params.get("view", "manage")
     panel = collect.find(request.app.state.features, name)
     organisation, roles, _error = await _organisation_and_roles(request)
     if (
         panel is None
+        or fmt not in ("csv", "xlsx")
         or view not in panel.views
         or view == "public"
         or (panel.permission is not None and not panel.permission.held_by(roles))
