@@ -27,6 +27,7 @@ from servicedialog.calendars import today_for
 from servicedialog.exports import csv_response, spreadsheet_safe
 from servicedialog.features import Panel, PanelScope
 from servicedialog.forms import render
+from servicedialog.i18n import lazy as _
 from servicedialog.i18n import translations
 from servicedialog.models import Membership, Organisation, Unit
 from servicedialog.permissions import requires
@@ -37,13 +38,14 @@ quality_readers = requires(QUALITY)
 
 PUBLIC_CACHE_SECONDS = 300.0
 FILTER_NAMES = ("unit", "service", "channel")
+NO_ROLE_THERE = _("You have no role in that organisation: the figures are your own organisation's.")
 
 
 def _settings(request: Request) -> Any:
     return request.app.state.feature_settings.get("dashboards")
 
 
-async def _organisation_and_roles(request: Request) -> tuple[Organisation, frozenset[Role], str]:
+async def _organisation_and_roles(request: Request) -> tuple[Organisation, frozenset[Role], Any]:
     """The organisation chosen with ``org`` (one the person has a role in), else the one
     they work in; their roles there; and an error msgid when ``org`` could not be used."""
     current: Organisation = request.state.organisation
@@ -52,7 +54,7 @@ async def _organisation_and_roles(request: Request) -> tuple[Organisation, froze
         return current, request.state.roles, ""
     chosen = next((o for o in request.state.organisations if o.slug == wanted), None)
     if chosen is None:
-        return current, request.state.roles, "You have no role in that organisation."
+        return current, request.state.roles, NO_ROLE_THERE
     roles = frozenset(
         Role(m.role)
         for m in await Membership.filter(user_id=request.state.user.id, organisation_id=chosen.id)
@@ -136,11 +138,11 @@ def _present(
 
 
 SECTION_TITLES = {
-    "commitments": "Service commitments",
-    "feedback": "Feedback and complaints",
-    "problem_areas": "What people write about",
-    "channels": "Channels",
-    "improvement": "Improvement",
+    "commitments": _("Service commitments"),
+    "feedback": _("Feedback and complaints"),
+    "problem_areas": _("What people write about"),
+    "channels": _("Channels and the digital share"),
+    "improvement": _("Improvement: causes and what was done"),
 }
 
 
