@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from dashboards import collect, summary
+from dashboards.figures import figure, figure_json
 from dashboards.filters import PERIOD_CHOICES, Filters, month_start, parse
 from dashboards.permissions import OVERVIEW, QUALITY
 from dashboards.present import PanelView, download_rows, present
@@ -134,6 +135,9 @@ def _present(
         link = lambda row: panel.link(request, row, scope)  # noqa: E731
     shown = present(panel, rows, scope, link, filters.active if filters else frozenset())
     shown.seconds = seconds
+    if not scope.public:
+        drawn = figure(panel, rows, scope.language, shown.links)
+        shown.figure = figure_json(drawn) if drawn else ""
     return shown
 
 
