@@ -266,3 +266,23 @@ class PackageStep(Model):
     class Meta:
         table = "commitments_package_step"
         ordering = ["position"]
+
+
+class CaseMonth(Model):
+    """Cases of one service received in one local month through one channel.
+
+    Precomputed by the recompute of the organisation's figures (the channel panels read
+    these rows instead of counting the cases), channel "" where none was recorded."""
+
+    id = fields.BigIntField(primary_key=True)
+    service: fields.ForeignKeyRelation[Service] = fields.ForeignKeyField(
+        "commitments.Service", related_name="case_months", on_delete=fields.CASCADE
+    )
+    service_id: int
+    month = fields.DateField()  # the first day of the local month the cases were received in
+    channel = fields.CharField(max_length=10, default="")
+    cases = fields.IntField()
+
+    class Meta:
+        table = "commitments_case_month"
+        unique_together = (("service", "month", "channel"),)

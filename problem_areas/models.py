@@ -212,3 +212,26 @@ class Candidate(Model):
     class Meta:
         table = "problem_areas_candidate"
         ordering = ["-size"]
+
+
+class AreaMonth(Model):
+    """Texts of one problem area received in one local month of its organisation.
+
+    Precomputed by the feature's statistics hook (the dashboards' volume panels read these
+    rows instead of counting the labels); hidden texts are counted like any other."""
+
+    id = fields.BigIntField(primary_key=True)
+    organisation: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
+        "core.Organisation", related_name="area_months", on_delete=fields.CASCADE
+    )
+    organisation_id: int
+    area: fields.ForeignKeyRelation[ProblemArea] = fields.ForeignKeyField(
+        "problem_areas.ProblemArea", related_name="months", on_delete=fields.CASCADE
+    )
+    area_id: int
+    month = fields.DateField()  # the first day of the local month
+    texts = fields.IntField()
+
+    class Meta:
+        table = "problem_areas_area_month"
+        unique_together = (("organisation", "month", "area"),)
