@@ -153,7 +153,8 @@ async def texts_per_area(scope: PanelScope) -> list[dict[str, Any]]:
 
 
 async def rising(scope: PanelScope) -> list[dict[str, Any]]:
-    """The areas flagged in the seven days up to the scope's end."""
+    """The areas flagged in the seven days up to the scope's end (counted from the
+    precomputed texts per day)."""
     from problem_areas.emerging import area_flags
 
     return [
@@ -168,7 +169,7 @@ async def rising(scope: PanelScope) -> list[dict[str, Any]]:
             "period_start": f.period_start,
             "period_end": f.period_end,
         }
-        for f in await area_flags(scope.organisation, scope.end)
+        for f in await area_flags(scope.organisation, scope.end, precomputed=True)
         if f.flag.level != "none"
     ]
 

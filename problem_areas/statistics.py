@@ -1,6 +1,7 @@
-"""The problem areas' precomputed month table (AreaMonth), the dashboards' source for the
-volume panels: texts per area and local month, rebuilt from the labels by the feature's
-statistics hook (the job ``dashboards.refresh``)."""
+"""The problem areas' precomputed tables, the dashboards' source: texts per area and local
+month (AreaMonth, the volume panels) and per area and local day (AreaDay, the rising
+problems' weekly windows), rebuilt from the labels by the feature's statistics hook (the
+job ``dashboards.refresh``)."""
 
 from __future__ import annotations
 
@@ -12,15 +13,16 @@ import numpy as np
 from tortoise import connections
 from tortoise.transactions import in_transaction
 
-from problem_areas.models import AreaMonth
+from problem_areas.models import AreaDay, AreaMonth
 from servicedialog import sql
 from servicedialog.calendars import zone_of
-from servicedialog.localtime import month_counts
+from servicedialog.localtime import month_counts, to_local
 
 
 async def refresh_area_months(organisation: Any, full: bool = True) -> int:
-    """Count the organisation's labelled texts per area and local month of receipt and
-    replace its AreaMonth rows; returns how many rows were written.
+    """Count the organisation's labelled texts per area and local month (and day) of
+    receipt and replace its AreaMonth and AreaDay rows; returns how many month rows were
+    written.
 
     Always a rebuild, ``full`` or not: one grouped query reads the receipt times from the
     (organisation, area, received_at) index and numpy counts them (a fraction of a second
@@ -38,24 +40,35 @@ async def refresh_area_months(organisation: Any, full: bool = True) -> int:
         [organisation.id],
     )
     zone = zone_of(organisation).key
-    rows = await anyio.to_thread.run_sync(
-        _months, organisation.id, [tuple(g) for g in groups], zone
+    months, days = await anyio.to_thread.run_sync(
+        _count, organisation.id, [tuple(g) for g in groups], zone
     )
     async with in_transaction():
         await AreaMonth.filter(organisation_id=organisation.id).delete()
-        await AreaMonth.bulk_create(rows, batch_size=1000)
-    return len(rows)
+        await AreaDay.filter(organisation_id=organisation.id).delete()
+        await AreaMonth.bulk_create(months, batch_size=1000)
+        await AreaDay.bulk_create(days, batch_size=1000)
+    return len(months)
 
 
-def _months(organisation_id: int, groups: list[tuple[Any, ...]], zone: str) -> list[AreaMonth]:
-    rows = []
+def _count(
+    organisation_id: int, groups: list[tuple[Any, ...]], zone: str
+) -> tuple[list[AreaMonth], list[AreaDay]]:
+    months, days = [], []
     for area_id, received_text in groups:
         seconds = np.fromstring(received_text, dtype=np.int64, sep=",")
-        months, counts = month_counts(seconds, zone)
-        rows.extend(
+        starts, counts = month_counts(seconds, zone)
+        months.extend(
             AreaMonth(
                 organisation_id=organisation_id, area_id=int(area_id), month=month, texts=count
             )
-            for month, count in zip(months.astype(date).tolist(), counts.tolist(), strict=True)
+            for month, count in zip(starts.astype(date).tolist(), counts.tolist(), strict=True)
         )
-    return rows
+        numbers, per_day = np.unique(
+            to_local(seconds, zone).astype("datetime64[D]").astype(np.int64), return_counts=True
+        )
+        days.extend(
+            AreaDay(organisation_id=organisation_id, area_id=int(area_id), day=day, texts=count)
+            for day, count in zip(numbers.tolist(), per_day.tolist(), strict=True)
+        )
+    return months, days

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from problem_areas import panels
-from problem_areas.models import AreaMonth, Label, ProblemArea
+from problem_areas import emerging, panels
+from problem_areas.models import AreaDay, AreaMonth, Label, ProblemArea
 from problem_areas.statistics import refresh_area_months
 from servicedialog.features import PanelScope
 from servicedialog.roles import Role
@@ -96,6 +96,8 @@ def test_month_table_equals_a_count_of_the_labels(client, org, areas):
     expected = run(client, raw_counts, org)
     assert {(r["area_id"], r["month"]): r["texts"] for r in stored} == dict(expected)
     assert expected[(areas[1].id, date(2026, 2, 1))] == 9  # the late January text
+    days = run(client, AreaDay.filter(organisation_id=org.id).values_list, "texts", flat=True)
+    assert sum(days) == sum(expected.values())
     # Rebuilt, not added to: a second refresh writes the same rows.
     run(client, refresh_area_months, org, False)
     assert run(client, AreaMonth.filter(organisation_id=org.id).count) == len(stored)
@@ -179,6 +181,7 @@ async def spike(org, area):
     ]
     rows += [label(org, area, 20_000 + i, end - timedelta(hours=i)) for i in range(20)]
     await Label.bulk_create(rows)
+    await refresh_area_months(org)
 
 
 def test_rising_links_to_the_texts_of_the_week(client, org):
@@ -190,6 +193,15 @@ def test_rising_links_to_the_texts_of_the_week(client, org):
     assert panel.link(client, rows[0], scope(org)) == (
         f"/problem-areas/texts/?area={area.id}&from=2026-06-24&to=2026-06-30"
     )
+
+
+def test_weekly_counts_from_days_equal_those_of_the_labels(client, org, areas):
+    area = run(client, ProblemArea.create, organisation=org, code="snow", name_sv="Snö")
+    run(client, spike, org, area)
+    for today in (END, date(2026, 3, 31), date(2026, 2, 1)):
+        from_labels = run(client, emerging.weekly_counts, org, today)
+        from_days = run(client, emerging.weekly_counts_from_days, org, today)
+        assert from_days == from_labels
 
 
 def test_the_texts_behind_a_row_hide_secret_texts(client, org, areas, member):
