@@ -32,6 +32,7 @@ SCOPE_FILTERS = frozenset({"service", "unit"})
 CHANNEL_KEYS = tuple(c.value for c in Channel) + ("unknown",)
 DIGITAL_CHANNELS = frozenset({Channel.WEB.value})
 TREND_PERIODS = 6  # the at-risk trend is a line through this many latest periods
+TREND_DAYS = 19 * 31  # of the last 19 months (six quarters and the current one)
 
 
 def significant_change(met_a: int, total_a: int, met_b: int, total_b: int, z: float = Z95) -> bool:
@@ -181,63 +182,54 @@ async def meeting(scope: PanelScope) -> list[dict[str, Any]]:
 async def each_commitment(scope: PanelScope) -> list[dict[str, Any]]:
     """Per published commitment and period in the scope: the share kept with its Wilson
     interval, the target, the cases, and whether the change from the period before is
-    significant (:func:`significant_change`)."""
-    # A year before the scope, for the period before its first (yearly periods at most).
-    rows = (
-        await FulfilmentPeriod.filter(
-            **_period_filters(scope),
-            version__commitment__status=CommitmentStatus.PUBLISHED,
-            period_start__gte=scope.start - timedelta(days=366),
-            period_start__lte=scope.end,
-        )
-        .order_by("version__commitment_id", "period_start")
-        .values(
-            "version__commitment_id",
-            "period_start",
-            "total_volume",
-            "volume_meeting_target",
-            "performance",
-            "too_few_cases",
-            "wilson_low",
-            "wilson_high",
-            "version__target_share",
-        )
+    significant (:func:`significant_change`): one query with the period before each row
+    (LAG), reading back a year before the scope for the first one (yearly periods)."""
+    where, params = _service_where(scope)
+    rows = await _query(
+        "SELECT * FROM (SELECT c.id, f.period_start, f.total_volume, f.volume_meeting_target, "
+        "f.performance, f.too_few_cases, f.wilson_low, f.wilson_high, v.target_share, "
+        "LAG(f.total_volume) OVER w, LAG(f.volume_meeting_target) OVER w, "
+        "LAG(f.performance) OVER w, LAG(f.too_few_cases) OVER w "
+        "FROM commitments_fulfilment f JOIN commitments_version v ON v.id = f.version_id "
+        "JOIN commitments_commitment c ON c.id = v.commitment_id "
+        "JOIN commitments_service s ON s.id = c.service_id "
+        f"WHERE {where} AND c.status = ? AND f.period_start >= ? AND f.period_start <= ? "
+        "WINDOW w AS (PARTITION BY c.id ORDER BY f.period_start)) periods "
+        "WHERE period_start >= ? ORDER BY 1, 2",
+        [
+            *params,
+            CommitmentStatus.PUBLISHED.value,
+            scope.start - timedelta(days=366),
+            scope.end,
+            scope.start,
+        ],
     )
-    names = await _names(sorted({r["version__commitment_id"] for r in rows}))
+    names = await _names(sorted({int(r[0]) for r in rows}))
     result = []
-    previous: dict[str, Any] | None = None
-    for row in rows:
-        commitment_id = row["version__commitment_id"]
-        if previous is not None and previous["version__commitment_id"] != commitment_id:
-            previous = None
-        too_few = bool(row["too_few_cases"]) or row["performance"] is None
-        if row["period_start"] >= scope.start:
-            comparable = previous is not None and not (
-                previous["too_few_cases"] or previous["performance"] is None or too_few
-            )
-            name_sv, name_en = names.get(commitment_id, (str(commitment_id),) * 2)
-            result.append(
-                {
-                    "commitment_id": commitment_id,
-                    "name_sv": name_sv,
-                    "name_en": name_en,
-                    "period_start": row["period_start"],
-                    "share": None if too_few else _percent(row["performance"]),
-                    "low": None if too_few else _percent(row["wilson_low"]),
-                    "high": None if too_few else _percent(row["wilson_high"]),
-                    "target": _percent(row["version__target_share"]),
-                    "cases": row["total_volume"],
-                    "too_few": too_few,
-                    "significant": comparable
-                    and significant_change(
-                        row["volume_meeting_target"],
-                        row["total_volume"],
-                        previous["volume_meeting_target"],  # type: ignore[index]
-                        previous["total_volume"],  # type: ignore[index]
-                    ),
-                }
-            )
-        previous = row
+    for (
+        commitment_id, start, total, kept, performance, too_few_cases, low, high, target,
+        previous_total, previous_kept, previous_performance, previous_too_few,
+    ) in rows:  # fmt: skip
+        too_few = bool(too_few_cases) or performance is None
+        comparable = not too_few and previous_total is not None
+        comparable = comparable and not previous_too_few and previous_performance is not None
+        name_sv, name_en = names.get(int(commitment_id), (str(commitment_id),) * 2)
+        result.append(
+            {
+                "commitment_id": int(commitment_id),
+                "name_sv": name_sv,
+                "name_en": name_en,
+                "period_start": _day(start),
+                "share": None if too_few else _percent(performance),
+                "low": None if too_few else _percent(low),
+                "high": None if too_few else _percent(high),
+                "target": _percent(target),
+                "cases": int(total),
+                "too_few": too_few,
+                "significant": comparable
+                and significant_change(int(kept), int(total), previous_kept, previous_total),
+            }
+        )
     return result
 
 
@@ -293,7 +285,8 @@ async def published_kept(scope: PanelScope) -> list[dict[str, Any]]:
 async def at_risk(scope: PanelScope) -> list[dict[str, Any]]:
     """Published commitments at risk in the current period: its share so far is below the
     target, or the trend is (a straight line through the shares of the latest
-    TREND_PERIODS periods, the current one included, continued to the current period)."""
+    TREND_PERIODS periods of the last 19 months, the current one included, continued to
+    the current period)."""
     today = _today(scope)
     where, params = _service_where(scope)
     rows = await _query(
@@ -303,8 +296,8 @@ async def at_risk(scope: PanelScope) -> list[dict[str, Any]]:
         "FROM commitments_fulfilment f JOIN commitments_version v ON v.id = f.version_id "
         "JOIN commitments_commitment c ON c.id = v.commitment_id "
         "JOIN commitments_service s ON s.id = c.service_id "
-        f"WHERE {where} AND c.status = ? AND f.period_start <= ?",
-        [*params, CommitmentStatus.PUBLISHED.value, today],
+        f"WHERE {where} AND c.status = ? AND f.period_start >= ? AND f.period_start <= ?",
+        [*params, CommitmentStatus.PUBLISHED.value, today - timedelta(days=TREND_DAYS), today],
     )
     latest: dict[int, list[tuple[Any, ...]]] = {}
     for row in rows:

@@ -13,10 +13,12 @@ from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
+from tortoise import connections
 from tortoise.functions import Sum
 
 from problem_areas.models import AreaMonth, ProblemArea
 from problem_areas.permissions import READ
+from servicedialog import sql
 from servicedialog.features import Panel, PanelScope
 from servicedialog.i18n import lazy as _
 
@@ -75,41 +77,52 @@ def texts_link(request: Any, area_id: int | None, start: date, end: date) -> str
     return str(request.app.url_path_for("problem_areas:texts")) + "?" + urlencode(query)
 
 
+async def _month_rows(organisation_id: int, first: date, last: date) -> list[tuple[int, date, int]]:
+    """(area id, month, texts) of the months from ``first`` to ``last``: the table's rows
+    (one per area and month) in one query."""
+    connection = connections.get("default")
+    _, rows = await connection.execute_query(
+        sql.for_dialect(
+            "SELECT area_id, month, texts FROM problem_areas_area_month "
+            "WHERE organisation_id = ? AND month >= ? AND month <= ? ORDER BY month",
+            sql.dialect_of(connection),
+        ),
+        [organisation_id, first, last],
+    )
+    result = []
+    for row in rows:
+        area_id, month, texts = tuple(row.values()) if isinstance(row, dict) else tuple(row)
+        month = date.fromisoformat(month) if isinstance(month, str) else month
+        result.append((int(area_id), month, int(texts)))
+    return result
+
+
 async def volume_by_month(scope: PanelScope) -> list[dict[str, Any]]:
     """Texts per month of the scope for its TOP_AREAS largest areas, the others together
     as "other": one row per area and month (the small multiples' series)."""
-    first, last = _first_month(scope.start), scope.end
     organisation_id = scope.organisation.id
-    totals = await _area_totals(organisation_id, first, last)
+    rows = await _month_rows(organisation_id, _first_month(scope.start), scope.end)
+    totals: dict[int, int] = {}
+    for area_id, _month, texts in rows:
+        totals[area_id] = totals.get(area_id, 0) + texts
     top = sorted(totals, key=lambda area_id: (-totals[area_id], area_id))[:TOP_AREAS]
-    rows = (
-        await AreaMonth.filter(organisation_id=organisation_id, month__gte=first, month__lte=last)
-        .annotate(total=Sum("texts"))
-        .group_by("area_id", "month")
-        .order_by("month")
-        .values_list("area_id", "month", "total")
-    )
     names = await _names(organisation_id)
     series: dict[int | None, dict[date, int]] = {area_id: {} for area_id in top}
     series[None] = {}
-    months = sorted({month for _area, month, _total in rows})
-    for area_id, month, total in rows:
+    months = sorted({month for _area, month, _texts in rows})
+    for area_id, month, texts in rows:
         key = area_id if area_id in top else None
-        series[key][month] = series[key].get(month, 0) + int(total)
+        series[key][month] = series[key].get(month, 0) + texts
     result = []
     for key, counts in series.items():
         if key is None and not counts:
             continue
         about = names.get(key, OTHER) if key is not None else OTHER
-        for month in months:
-            result.append(
-                {
-                    **about,
-                    "rank": (top.index(key) + 1) if key in top else TOP_AREAS + 1,
-                    "month": month,
-                    "texts": counts.get(month, 0),
-                }
-            )
+        rank = top.index(key) + 1 if key in top else TOP_AREAS + 1
+        result.extend(
+            {**about, "rank": rank, "month": month, "texts": counts.get(month, 0)}
+            for month in months
+        )
     return result
 
 
