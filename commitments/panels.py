@@ -19,7 +19,7 @@ from tortoise.functions import Sum
 
 from commitments.fulfilment import Z95
 from commitments.models import CommitmentVersion, FulfilmentPeriod, Service
-from commitments.permissions import VIEW
+from commitments.permissions import MANAGE, VIEW
 from commitments.states import CHANNEL_LABELS, ESERVICE_LABELS, Channel, CommitmentStatus
 from servicedialog import sql
 from servicedialog.calendars import today_for
@@ -119,7 +119,19 @@ async def _names(commitment_ids: list[int]) -> dict[int, tuple[str, str]]:
     return names
 
 
+def _may_manage(request: Any) -> bool:
+    state = getattr(request, "state", None)
+    user = getattr(state, "user", None)
+    return bool(getattr(user, "is_superuser", False)) or MANAGE.held_by(
+        getattr(state, "roles", frozenset())
+    )
+
+
 def _manage_link(request: Any, row: Mapping[str, Any], scope: PanelScope) -> str | None:
+    """The commitment's manage page; for those who may not manage commitments (leadership,
+    handlers) its public page, which shows the same history."""
+    if not _may_manage(request):
+        return _public_link(request, row, scope)
     return str(request.app.url_path_for("commitments:commitment", id=row["commitment_id"]))
 
 
@@ -425,6 +437,13 @@ async def service_choices(organisation: Any, language: str) -> list[tuple[str, s
 
 
 def _service_link(request: Any, row: Mapping[str, Any], scope: PanelScope) -> str | None:
+    """The service's manage page, or its public page for those who may not manage it."""
+    if not _may_manage(request):
+        return str(
+            request.app.url_path_for(
+                "commitments:service_page", org=scope.organisation.slug, code=row["code"]
+            )
+        )
     return str(request.app.url_path_for("commitments:service", id=row["service_id"]))
 
 

@@ -4,6 +4,7 @@ rows of a small data set, the scope's filters, the z-test, and the public panels
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 
@@ -14,6 +15,7 @@ from commitments.queries import recompute_organisation
 from commitments.services import import_catalogue
 from servicedialog.features import PanelScope
 from servicedialog.models import Unit
+from servicedialog.roles import Role
 from tests.conftest import run
 
 TODAY = date(2026, 4, 15)
@@ -198,8 +200,30 @@ def test_each_commitment_links_to_its_page(client, org, services):
     rows = run(client, panels.each_commitment, scope(org, service_id=services["BYGG"].id))
     assert {r["name_sv"] for r in rows} == {"Bygglov: Svar inom 2 arbetsdagar."}
     panel = next(p for p in panels.PANELS if p.name == "commitments.each")
-    url = panel.link(client, rows[0], scope(org))
-    assert url == f"/commitments/manage/commitments/{rows[0]['commitment_id']}"
+    commitment_id = rows[0]["commitment_id"]
+    quality = viewer(client, Role.QUALITY_MANAGER)
+    assert panel.link(quality, rows[0], scope(org)) == (
+        f"/commitments/manage/commitments/{commitment_id}"
+    )
+    # Leadership may not manage commitments: the public page with the same history.
+    leadership = viewer(client, Role.LEADERSHIP)
+    assert panel.link(leadership, rows[0], scope(org)) == (
+        f"/commitments/{org.slug}/{commitment_id}"
+    )
+    ladder = next(p for p in panels.PANELS if p.name == "channels.eservices")
+    service = run(client, panels.eservice_ladder, scope(org))[0]
+    assert ladder.link(quality, service, scope(org)) == (
+        f"/commitments/manage/services/{service['service_id']}"
+    )
+    assert ladder.link(leadership, service, scope(org)) == (
+        f"/commitments/{org.slug}/services/BYGG"
+    )
+
+
+def viewer(client, role):
+    """A stand-in request of a signed-in staff member holding ``role``."""
+    state = SimpleNamespace(roles=frozenset({role}), user=SimpleNamespace(is_superuser=False))
+    return SimpleNamespace(app=client.app, state=state)
 
 
 def test_kept_per_period_sums_the_periods(client, org, services):
