@@ -2,6 +2,7 @@ from tortoise import migrations
 from tortoise.migrations import operations as ops
 from tortoise.fields.base import OnDelete
 from tortoise import fields
+from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
     dependencies = [('commitments', '0006_closed_days_to_core'), ('core', '0007_population')]
@@ -20,5 +21,14 @@ class Migration(migrations.Migration):
             ],
             options={'table': 'commitments_case_month', 'app': 'commitments', 'unique_together': (('service', 'month', 'channel'),), 'pk_attr': 'id', 'table_description': 'Cases of one service received in one local month through one channel.'},
             bases=['Model'],
+        ),
+        ops.RemoveIndex(
+            model_name='CaseRecord',
+            name=None,
+            fields=['service_id', 'received_at', 'completed_at', 'pauses'],
+        ),
+        ops.AddIndex(
+            model_name='CaseRecord',
+            index=Index(fields=['service_id', 'received_at', 'completed_at', 'pauses', 'channel']),
         ),
     ]
