@@ -4,7 +4,8 @@ The volume panels read the precomputed AreaMonth table (texts per area and local
 :mod:`problem_areas.statistics`) in one grouped query each, so they cover whole months;
 rising problems come from :func:`problem_areas.emerging.area_flags`. Every link goes to
 the list of texts behind the row (``problem_areas:texts``), which never shows the texts of
-secret or anonymised records; public pages get counts only and no links."""
+secret or anonymised records; it is given only to viewers who may see the insight's texts
+(REVIEW: leadership sees the counts), and public pages get counts only and no links."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from tortoise import connections
 from tortoise.functions import Sum
 
 from problem_areas.models import AreaMonth, ProblemArea
-from problem_areas.permissions import READ
+from problem_areas.permissions import READ, REVIEW
 from servicedialog import sql
 from servicedialog.features import Panel, PanelScope
 from servicedialog.i18n import lazy as _
@@ -69,8 +70,20 @@ async def _area_totals(organisation_id: int, first: date, last: date) -> dict[in
     return {int(area_id): int(total) for area_id, total in rows}
 
 
-def texts_link(request: Any, area_id: int | None, start: date, end: date) -> str:
-    """The list of the texts of an area (all areas: None) received from start to end."""
+def may_read_texts(request: Any) -> bool:
+    """Whether the viewer may see the texts behind a figure (REVIEW; leadership sees the
+    counts only, docs/security.md)."""
+    state = getattr(request, "state", None)
+    if getattr(getattr(state, "user", None), "is_superuser", False):
+        return True
+    return REVIEW.held_by(getattr(state, "roles", frozenset()))
+
+
+def texts_link(request: Any, area_id: int | None, start: date, end: date) -> str | None:
+    """The list of the texts of an area (all areas: None) received from start to end, or
+    None for a viewer who may not see the texts."""
+    if not may_read_texts(request):
+        return None
     query = {"from": start.isoformat(), "to": end.isoformat()}
     if area_id is not None:
         query = {"area": str(area_id), **query}

@@ -11,9 +11,9 @@ MANAGE = Permission("problem_areas.manage", roles=frozenset({Role.QUALITY_MANAGE
 
 # The review queue: confirm and correct what the model said, and train it.
 REVIEW = Permission("problem_areas.review", roles=frozenset({Role.QUALITY_MANAGER, Role.ADMIN}))
-# What people write about, in figures and in the (redacted) texts behind them: the
-# dashboards' problem-area panels and the list of texts they link to. Leadership reads
-# them beside the quality managers; secret records' texts are never listed.
+# What people write about, in figures: the dashboards' problem-area panels (counts only).
+# Leadership reads them beside quality managers and administrators; the texts behind a
+# figure stay with REVIEW (the panels link to them only for those who hold it).
 READ = Permission(
     "problem_areas.read",
     roles=frozenset({Role.QUALITY_MANAGER, Role.ADMIN, Role.LEADERSHIP}),

@@ -1,6 +1,6 @@
 """The texts behind a figure: the texts of one problem area received in a period, newest
-first (where the dashboards' problem-area panels link to). Secret and anonymised texts
-are counted but never listed."""
+first (where the dashboards' problem-area panels link to), for those who may see the
+insight's texts (REVIEW). Secret and anonymised texts are counted but never listed."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from problem_areas.models import Label, ProblemArea
-from problem_areas.permissions import READ
+from problem_areas.permissions import REVIEW
 from servicedialog.auth import current_organisation
 from servicedialog.bounds import parse_day, parse_int
 from servicedialog.calendars import today_for, zone_of
@@ -29,7 +29,7 @@ def local_bounds(organisation: object, start: date, end: date) -> tuple[datetime
     return first, last
 
 
-@requires(READ)
+@requires(REVIEW)
 async def texts_page(request: Request) -> Response:
     org = current_organisation(request)
     params = request.query_params

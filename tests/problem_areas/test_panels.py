@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -157,9 +158,21 @@ def test_texts_per_area_and_its_links(client, org, areas):
         assert row["texts"] == sum(n for (a, _m), n in expected.items() if a == row["area_id"])
     assert [r["code"] for r in rows][:2] == ["a0", "a1"]
     panel = next(p for p in panels.PANELS if p.name == "problem_areas.texts")
-    assert panel.link(client, rows[0], scope(org, public=True)) is None
-    url = panel.link(client, rows[0], scope(org))
+    quality = viewer(client, Role.QUALITY_MANAGER)
+    assert panel.link(quality, rows[0], scope(org, public=True)) is None
+    url = panel.link(quality, rows[0], scope(org))
     assert url == f"/problem-areas/texts/?area={areas[0].id}&from=2026-01-01&to=2026-06-30"
+    # Leadership sees the counts, not the texts behind them.
+    assert panel.link(viewer(client, Role.LEADERSHIP), rows[0], scope(org)) is None
+    volume = next(p for p in panels.PANELS if p.name == "problem_areas.volume")
+    assert volume.permission.held_by(frozenset({Role.LEADERSHIP}))
+    assert not volume.permission.held_by(frozenset({Role.HANDLER}))
+
+
+def viewer(client, role):
+    """A stand-in request of a signed-in staff member holding ``role``."""
+    state = SimpleNamespace(roles=frozenset({role}), user=SimpleNamespace(is_superuser=False))
+    return SimpleNamespace(app=client.app, state=state)
 
 
 def test_public_panels_hold_no_personal_data(client, org, areas):
@@ -190,7 +203,7 @@ def test_rising_links_to_the_texts_of_the_week(client, org):
     rows = run(client, panels.rising, scope(org))
     assert [(r["code"], r["observed"]) for r in rows] == [("snow", 20)]
     panel = next(p for p in panels.PANELS if p.name == "problem_areas.rising")
-    assert panel.link(client, rows[0], scope(org)) == (
+    assert panel.link(viewer(client, Role.QUALITY_MANAGER), rows[0], scope(org)) == (
         f"/problem-areas/texts/?area={area.id}&from=2026-06-24&to=2026-06-30"
     )
 
@@ -205,17 +218,19 @@ def test_weekly_counts_from_days_equal_those_of_the_labels(client, org, areas):
 
 
 def test_the_texts_behind_a_row_hide_secret_texts(client, org, areas, member):
-    member(Role.LEADERSHIP)
-    url = panels.texts_link(client, areas[0].id, date(2026, 1, 1), date(2026, 1, 31))
+    member(Role.QUALITY_MANAGER)
+    quality = viewer(client, Role.QUALITY_MANAGER)
+    url = panels.texts_link(quality, areas[0].id, date(2026, 1, 1), date(2026, 1, 31))
     page = client.get(url)
     assert page.status_code == 200
     assert page.text.count('class="review-item"') == 9  # ten in January, one secret
     assert "Text 1 " not in page.text  # the secret one
     assert "Text 2 " in page.text
-    other = client.get(panels.texts_link(client, areas[1].id, date(2026, 1, 1), date(2026, 1, 31)))
+    other = client.get(panels.texts_link(quality, areas[1].id, date(2026, 1, 1), date(2026, 1, 31)))
     assert other.text.count('class="review-item"') == 8
 
 
-def test_handlers_may_not_read_the_texts(client, org, areas, member):
-    member(Role.HANDLER)
+@pytest.mark.parametrize("role", [Role.HANDLER, Role.LEADERSHIP])
+def test_only_reviewers_read_the_texts(client, org, areas, member, role):
+    member(role)
     assert client.get("/problem-areas/texts/").status_code == 403

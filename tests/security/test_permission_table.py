@@ -81,7 +81,7 @@ ROUTE_PERMISSIONS = {
     "/problem-areas/model/": ["problem_areas.review"],
     "/problem-areas/model/train": ["problem_areas.review"],
     "/problem-areas/emerging/": ["problem_areas.review"],
-    "/problem-areas/texts/": ["problem_areas.read"],
+    "/problem-areas/texts/": ["problem_areas.review"],
     "/feedback/manage/": ["complaints.read"],
     "/feedback/manage/register": ["complaints.register"],
     "/feedback/manage/export.csv": ["complaints.export"],
