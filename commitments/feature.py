@@ -22,10 +22,17 @@ async def start_panel(request: Any) -> Any:
 
 
 async def statistics(organisation: Any, full: bool) -> None:
-    """The dashboards' tables: the period figures and the cases per month and channel are
-    both rebuilt from the cases (a few seconds per million cases), whether full or not."""
+    """The dashboards' tables (the period figures, the cases per month and channel) are
+    written by the recompute after every case import and by the daily job; the refresh
+    (every minute) recomputes only when ``full`` or when the month table is missing (cases
+    imported before it existed): about two seconds per 400,000 cases."""
+    from commitments.models import CaseMonth, CaseRecord
     from commitments.queries import recompute_organisation
 
+    if not full:
+        mine = {"service__organisation_id": organisation.id}
+        if await CaseMonth.filter(**mine).exists() or not await CaseRecord.filter(**mine).exists():
+            return
     await recompute_organisation(organisation)
 
 

@@ -532,7 +532,8 @@ PANELS = (
         unit="%",
         filters=SCOPE_FILTERS,
         min_cases="cases",
-        permission=VIEW,
+        # No permission: the public page shows only panels without one, and these figures
+        # are public (the open data of every published commitment).
         order=30,
     ),
     Panel(

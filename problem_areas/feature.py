@@ -77,7 +77,8 @@ async def start_panel(request: Any) -> tuple[str, dict[str, Any]] | None:
 
 
 async def statistics(organisation: Any, full: bool) -> None:
-    """The dashboards' month table of texts per area (problem_areas.statistics)."""
+    """The dashboards' tables of texts per area and month and day: the last two months
+    recounted, or all rebuilt (full, or when older texts changed area; statistics.py)."""
     from problem_areas.statistics import refresh_area_months
 
     await refresh_area_months(organisation, full)

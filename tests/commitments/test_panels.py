@@ -253,6 +253,7 @@ def test_public_panels_hold_no_personal_data(client, org, services):
         if "public" not in panel.views:
             continue
         assert panel.min_cases, panel.name
+        assert panel.permission is None, panel.name  # the public sees only such panels
         for row in run(client, panel.query, scope(org, public=True)):
             assert not personal & set(row), panel.name
 
@@ -331,3 +332,17 @@ def test_drafts_are_not_shown(client, org, services):
     run(client, Commitment.all().update, status="draft")
     assert run(client, panels.published_kept, scope(org, public=True)) == []
     assert run(client, panels.each_commitment, scope(org)) == []
+
+
+def test_the_statistics_hook_recomputes_only_when_needed(client, org, services):
+    from commitments.feature import feature
+
+    run(client, CaseMonth.all().delete)
+    run(client, feature.statistics, org, False)  # the month table was missing
+    assert run(client, CaseMonth.all().count) > 0
+    run(client, FulfilmentPeriod.all().delete)
+    run(client, feature.statistics, org, False)  # nothing to do every minute
+    assert run(client, FulfilmentPeriod.all().count) == 0
+    run(client, feature.statistics, org, True)
+    assert run(client, FulfilmentPeriod.all().count) > 0
+    assert feature.dashboard_filters["service"] is panels.service_choices

@@ -100,8 +100,46 @@ def test_month_table_equals_a_count_of_the_labels(client, org, areas):
     days = run(client, AreaDay.filter(organisation_id=org.id).values_list, "texts", flat=True)
     assert sum(days) == sum(expected.values())
     # Rebuilt, not added to: a second refresh writes the same rows.
-    run(client, refresh_area_months, org, False)
+    run(client, refresh_area_months, org, True)
     assert run(client, AreaMonth.filter(organisation_id=org.id).count) == len(stored)
+
+
+async def table(org):
+    months = await AreaMonth.filter(organisation_id=org.id).values_list("area_id", "month", "texts")
+    days = await AreaDay.filter(organisation_id=org.id).values_list("area_id", "day", "texts")
+    return sorted(months), sorted(days)
+
+
+def test_a_refresh_recounts_the_last_two_months(client, org, areas):
+    # New texts in May and June (the months a refresh on 10 June recounts).
+    run(client, _more, org, areas[3], [datetime(2026, 5, 31, 22, 30, tzinfo=UTC)] * 2)
+    run(client, _more, org, areas[3], [datetime(2026, 6, 9, 8, tzinfo=UTC)] * 3)
+    done = run(client, refresh_area_months, org, False, date(2026, 6, 10))
+    assert done == "recounted"
+    recounted = run(client, table, org)
+    run(client, refresh_area_months, org, True)
+    assert recounted == run(client, table, org)
+    expected = run(client, raw_counts, org)
+    assert expected[(areas[3].id, date(2026, 6, 1))] == 4 + 5  # 31 May 22:30 UTC is June
+
+
+def test_a_refresh_rebuilds_when_an_older_text_moved(client, org, areas):
+    first = run(client, Label.filter(area_id=areas[0].id).order_by("received_at").first)
+    run(client, Label.filter(id=first.id).update, area_id=areas[5].id)  # January
+    assert run(client, refresh_area_months, org, False, date(2026, 6, 10)) == "rebuilt"
+    stored = run(
+        client, AreaMonth.filter(organisation_id=org.id).values, "area_id", "month", "texts"
+    )
+    assert {(r["area_id"], r["month"]): r["texts"] for r in stored} == dict(
+        run(client, raw_counts, org)
+    )
+
+
+async def _more(org, area, moments):
+    start = await Label.filter(organisation_id=org.id).count()
+    await Label.bulk_create(
+        label(org, area, 50_000 + start + i, when) for i, when in enumerate(moments)
+    )
 
 
 def test_volume_has_the_six_largest_areas_and_other(client, org, areas):
