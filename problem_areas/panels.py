@@ -200,6 +200,37 @@ async def rising(scope: PanelScope) -> list[dict[str, Any]]:
     ]
 
 
+def rising_summary(rows: list[dict[str, Any]], language: str) -> list[str]:
+    """One sentence per flagged area, for the report and the digest."""
+    from servicedialog.i18n import translations
+
+    gettext = translations(language).gettext
+    return [
+        gettext(
+            "%(area)s is rising: %(observed)s texts in the last seven days, where about "
+            "%(expected)s would be usual."
+        )
+        % {
+            "area": row["name_en"] if language == "en" else row["name_sv"],
+            "observed": row["observed"],
+            "expected": f"{row['expected']:.0f}",
+        }
+        for row in rows
+    ]
+
+
+async def review_queue(scope: PanelScope) -> list[dict[str, Any]]:
+    """How many texts wait for a person to confirm or correct the model (up to 1,000)."""
+    from problem_areas.review import MAX_COUNTED, count_waiting
+
+    waiting = await count_waiting(scope.organisation.id)
+    return [{"waiting": waiting, "capped": waiting >= MAX_COUNTED}]
+
+
+def _review_link(request: Any, row: Mapping[str, Any], scope: PanelScope) -> str | None:
+    return str(request.url_for("problem_areas:review"))
+
+
 def _month_link(request: Any, row: Mapping[str, Any], scope: PanelScope) -> str | None:
     if row["area_id"] is None:  # "other": several areas, no one list
         return None
@@ -282,6 +313,26 @@ PANELS = (
         link=_rising_link,
         permission=READ,
         order=30,
+        views=frozenset({"manage", "quality"}),
+        summary=rising_summary,
+    ),
+    Panel(
+        name="problem_areas.review_queue",
+        title=_("Texts waiting for review"),
+        query=review_queue,
+        chart="number",
+        x="",
+        y=("waiting",),
+        columns=(("waiting", _("Texts")),),
+        section="problem_areas",
+        description=_(
+            "Texts the classifier placed that no person has confirmed or corrected yet "
+            "(counted up to 1,000). Reviewing the least certain first teaches the model most."
+        ),
+        views=frozenset({"quality"}),
+        link=_review_link,
+        permission=REVIEW,
+        order=40,
     ),
     Panel(
         name="problem_areas.texts",
