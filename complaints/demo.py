@@ -127,8 +127,14 @@ async def seed(org: Organisation, count: int = 2500, seed_value: int = 2026) -> 
             ),
         )
         answered = received_at + timedelta(days=rng.choice([2, 5, 8, 9, 12, 15, 25]))
+        # The statistics' facts go with the moved dates: the next refresh computes them.
         await Feedback.filter(id=feedback.id).update(
-            closed_at=answered, answered_at=answered, acknowledged_at=answered
+            closed_at=answered,
+            answered_at=answered,
+            acknowledged_at=answered,
+            acknowledged_on_time=None,
+            answered_on_time=None,
+            handling_days=None,
         )
         if not anonymous and rng.random() < 0.35:
             await services.record_satisfaction(feedback, rng.choice([1, 2, 3, 4, 4, 5, 5]), "")
