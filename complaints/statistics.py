@@ -10,8 +10,9 @@ Definitions (docs/statistics.md says them in words):
 - **On time**: the local date of the acknowledgement (answer) is on or before the record's
   acknowledgement (answer) deadline, which already counts pauses and extensions.
 - **Handling time**: the working days (the organisation's calendar: the country's working
-  days without its closed days) from the day received to the day answered, both local
-  dates; an answer on the day received, or before the next working day, takes 0 days.
+  days without its closed days) after the day received up to and including the day
+  answered, both local dates, as the commitments count them: an answer on the day
+  received takes 0 days, one on the next working day 1.
   Pauses are not taken off (the deadlines allow for them; the handling time is what the
   person waited). A record under review (stage 2) counts again once the review is
   answered, from the day it was first received.
@@ -45,7 +46,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import numpy as np
 from tortoise.expressions import Q
 from tortoise.functions import Count, Sum
 from tortoise.transactions import in_transaction
@@ -60,6 +60,7 @@ from complaints.models import (
 )
 from complaints.states import OPEN_STATUSES, Channel, Kind, Outcome, Status
 from servicedialog.calendars import zone_of
+from servicedialog.clock import as_days, working_days_between
 from servicedialog.periods import Period, PeriodKind, periods
 
 log = logging.getLogger("complaints.statistics")
@@ -103,8 +104,8 @@ CAUSE_DIMENSIONS = ("unit_id", "service_id", "channel", "root_cause_id")
 
 
 def working_days(terms: HandlingTerms, start: date, end: date) -> int:
-    """Working days from ``start`` to ``end`` (local dates): those in [start, end)."""
-    return max(0, int(np.busday_count(start, end, busdaycal=terms.calendar.busdaycal)))
+    """Working days d with start < d <= end (local dates), as the commitments count."""
+    return int(working_days_between(terms.calendar, as_days([start]), as_days([end]))[0])
 
 
 def facts(feedback: Feedback, terms: HandlingTerms) -> dict[str, Any]:
