@@ -282,7 +282,8 @@ class FeedbackMonth(Model):
 
 class FeedbackHandlingDays(Model):
     """How many of a month's answered records took each number of working days (a
-    histogram: medians and percentiles over any filter are read from cumulative sums)."""
+    histogram: medians and percentiles over any filter are read from cumulative sums).
+    By the dashboard's filters only (unit, service, channel): fewer rows to sum."""
 
     id = fields.IntField(primary_key=True)
     organisation: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
@@ -292,7 +293,6 @@ class FeedbackHandlingDays(Model):
     month = fields.DateField()
     unit_id = fields.IntField(null=True)
     service_id = fields.IntField(null=True)
-    kind = fields.CharEnumField(Kind, max_length=16)
     channel = fields.CharEnumField(Channel, max_length=16)
     days = fields.IntField()
     count = fields.IntField()

@@ -152,10 +152,10 @@ async def received_by_kind(scope: PanelScope) -> list[dict[str, Any]]:
     )
     by_month: dict[date, dict[str, Any]] = {}
     for row in rows:
-        month = by_month.setdefault(
+        found = by_month.setdefault(
             row["month"], {"month": row["month"], **dict.fromkeys(KINDS, 0)}
         )
-        month[str(row["kind"])] += int(row["n"] or 0)
+        found[str(row["kind"])] += int(row["n"] or 0)
     population = getattr(scope.organisation, "population", None)
     result = []
     for month in sorted(by_month):
@@ -189,10 +189,10 @@ async def received_by_channel(scope: PanelScope) -> list[dict[str, Any]]:
     )
     by_month: dict[date, dict[str, Any]] = {}
     for row in rows:
-        month = by_month.setdefault(
+        found = by_month.setdefault(
             row["month"], {"month": row["month"], **dict.fromkeys(CHANNELS, 0)}
         )
-        month[str(row["channel"])] += int(row["n"] or 0)
+        found[str(row["channel"])] += int(row["n"] or 0)
     result = []
     for month in sorted(by_month):
         found = by_month[month]

@@ -35,7 +35,6 @@ class Migration(migrations.Migration):
                 ('month', fields.DateField()),
                 ('unit_id', fields.IntField(null=True)),
                 ('service_id', fields.IntField(null=True)),
-                ('kind', fields.CharEnumField(description='COMPLAINT: complaint\nSUGGESTION: suggestion\nPRAISE: praise\nQUESTION: question', enum_type=Kind, max_length=16)),
                 ('channel', fields.CharEnumField(description='WEB: web\nPHONE: phone\nVISIT: visit\nLETTER: letter\nEMAIL: email\nOPEN311: open311', enum_type=Channel, max_length=16)),
                 ('days', fields.IntField()),
                 ('count', fields.IntField()),

@@ -143,7 +143,7 @@ def _direct(records: list[Feedback], zone: Any) -> dict[str, Counter[Any]]:
         for name, value in figures.items():
             months[(*key, name)] += int(value)
         if r.answered_at is not None:
-            days[(*key, r.handling_days)] += 1
+            days[(month, r.unit_id, r.service_id, str(r.channel), r.handling_days)] += 1
         if closed and r.kind is Kind.COMPLAINT:
             cause = (month, r.unit_id, r.service_id, str(r.channel), r.root_cause_id)
             causes[(*cause, "closed")] += 1
@@ -159,7 +159,7 @@ async def _tables(org_id: int) -> dict[str, Counter[Any]]:
             months[(*key, name)] += getattr(row, name)
     days: Counter[Any] = Counter()
     for row in await FeedbackHandlingDays.filter(organisation_id=org_id):
-        key = (row.month, row.unit_id, row.service_id, str(row.kind), str(row.channel))
+        key = (row.month, row.unit_id, row.service_id, str(row.channel))
         days[(*key, row.days)] += row.count
     causes: Counter[Any] = Counter()
     for row in await FeedbackCauseMonth.filter(organisation_id=org_id):
