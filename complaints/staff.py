@@ -157,6 +157,8 @@ def _filtered_by(
     for area in areas:
         if params.get("root_cause") == str(area.id):
             shown.append((_("Root cause"), area.name(language), False))
+    if params.get("root_cause") == "none":
+        shown.append((_("Root cause"), _("No root cause given"), True))
     if params.get("open_for") == "six_months":
         shown.append((_("Open longer than six months"), "", False))
     return shown

@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
                 ('days', fields.IntField()),
                 ('count', fields.IntField()),
             ],
-            options={'table': 'feedback_handling_days', 'app': 'complaints', 'indexes': [Index(fields=['organisation_id', 'month'])], 'pk_attr': 'id', 'table_description': "How many of a month's answered records took each number of working days (a"},
+            options={'table': 'feedback_handling_days', 'app': 'complaints', 'indexes': [Index(fields=['organisation_id', 'month', 'unit_id', 'service_id', 'channel', 'days', 'count'])], 'pk_attr': 'id', 'table_description': "How many of a month's answered records took each number of working days (a"},
             bases=['Model'],
         ),
         ops.CreateModel(

@@ -324,7 +324,10 @@ def test_handling_time_panel_and_filters_match_the_records(client, org):
             "outcomes": await panels.outcomes(scope),
             "causes": await panels.root_causes(scope),
             "digital": await panels.received_by_channel(scope),
+            "no population": await panels.received_per_inhabitant(scope),
         }
+        org.population = 4000
+        results["population"] = await panels.received_per_inhabitant(scope)
         return results, await Feedback.filter(organisation_id=org.id), unit
 
     results, records, unit = run(client, scenario)
@@ -363,6 +366,10 @@ def test_handling_time_panel_and_filters_match_the_records(client, org):
     assert {row["root_cause_id"]: row["closed"] for row in results["causes"]} == Counter(
         r.root_cause_id for r in closed
     )
+    assert results["no population"] == []
+    for row in results["population"]:
+        assert row["per_1000"] == round(1000 * row["received"] / 4000, 2)
+    assert len(results["population"]) == 2
     for row in results["digital"]:
         mine = [r for r in records if month(r) == row["month"]]
         digital = sum(r.channel in (Channel.WEB, Channel.OPEN311) for r in mine)
@@ -429,6 +436,7 @@ def test_a_rows_link_lists_exactly_the_records_it_counts(client, org, member, mo
     closed = [r for r in mine if r.status is Status.CLOSED and r.kind is Kind.COMPLAINT]
     for row in results["outcomes"]:
         url = spec["complaints.outcomes"].link(request, row, scope)
+        assert "status=closed" in url and "kind=complaint" in url
         expected = {r.number for r in closed if r.outcome == row["outcome"]}
         assert _listed(client, url) == expected and len(expected) == row["closed"]
     for row in results["causes"]:
