@@ -74,7 +74,7 @@ MAX_AGE_SECONDS = 5.0
 # Records changed this long before the watermark are looked at again: a record is saved
 # with its updated_at and committed a moment later, and a refresh between the two would
 # otherwise pass it by for good.
-OVERLAP = timedelta(seconds=30)
+OVERLAP = timedelta(seconds=10)
 # More changed records than this since the last refresh: recount every month between the
 # first and the last received of them rather than read their dates.
 MAX_CHANGED = 5000

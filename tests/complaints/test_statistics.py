@@ -508,6 +508,7 @@ def test_ensure_fresh_refreshes_when_stale_and_the_feature_registers_it(client, 
         await statistics.ensure_fresh(org, max_age=0)
         march_after = await FeedbackMonth.filter(organisation_id=org.id, month=date(2026, 3, 1))
         channels = await feature.dashboard_filters["channel"](org, "sv")
+        assert (await statistics.refresh_all()).endswith("for 1 organisations")
         return first, march, march_after, channels
 
     first, march, march_after, channels = run(client, scenario)
