@@ -10,7 +10,7 @@ import random
 import secrets
 from collections import Counter
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -450,18 +450,21 @@ def test_a_rows_link_lists_exactly_the_records_it_counts(client, org, member, mo
 
 def test_quality_counts_and_open_longer_than_six_months(client, org, member):
     async def scenario():
-        today = date(2026, 12, 1)
+        from servicedialog.calendars import today_for
+
+        today = today_for(org)  # the inbox counts from the real today
         zone = zone_of(org)
-        old = datetime(2026, 5, 31, 23, tzinfo=zone).astimezone(UTC)  # more than six months
-        border = datetime(2026, 6, 1, 0, 30, tzinfo=zone).astimezone(UTC)  # not yet
+        limit = statistics.six_months_before(today)
+        old = datetime.combine(limit - timedelta(days=1), time(23), zone)  # over six months
+        border = datetime.combine(limit, time(0, 30), zone)  # not yet
         rows = []
         for i, (received, due, status) in enumerate(
             [
-                (old, date(2026, 6, 10), Status.IN_PROGRESS),
-                (old, date(2026, 6, 10), Status.CLOSED),
-                (border, date(2026, 6, 12), Status.RECEIVED),
-                (border, date(2026, 12, 3), Status.RECEIVED),  # due soon
-                (border, date(2026, 12, 20), Status.RECEIVED),
+                (old, limit + timedelta(days=9), Status.IN_PROGRESS),
+                (old, limit + timedelta(days=9), Status.CLOSED),
+                (border, limit + timedelta(days=11), Status.RECEIVED),
+                (border, today + timedelta(days=2), Status.RECEIVED),  # due soon
+                (border, today + timedelta(days=20), Status.RECEIVED),
             ]
         ):
             rows.append(
@@ -486,7 +489,12 @@ def test_quality_counts_and_open_longer_than_six_months(client, org, member):
         )
 
     late, soon, long_open, clamped = run(client, scenario)
-    assert late == [{"overdue": 2, "soon": 1}]
+    member(Role.QUALITY_MANAGER)
+    spec = {p.name: p for p in panels.PANELS}
+    url = spec["complaints.open_long"].link(_Request(client.app), long_open[0], _scope(org))
+    assert "open_for=six_months" in url
+    assert _listed(client, url) == {"Q-0"}  # open, received more than six months ago
+    assert _listed(client, "/feedback/manage/?status=all&service=999999") == set()
     assert soon == [{"soon": 1, "overdue": 2}]
     assert long_open == [{"open_long": 1}]
     assert clamped == date(2026, 2, 28)
