@@ -105,7 +105,9 @@ async def _page_context(request: Request, view: str) -> dict[str, Any]:
     if wanted:  # a chosen few (the benchmark measures the page with fewer panels)
         names = set(wanted.split(",")[:50])
         panels = [p for p in panels if p.name in names]
-    results = await collect.run(panels, scope)
+    results = await collect.run(
+        panels, scope, request.app.state.cache, _settings(request).cache_seconds
+    )
     views = [_present(request, r.panel, r.rows, scope, filters, r.seconds) for r in results]
     return {
         "organisation": organisation,
