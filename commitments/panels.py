@@ -83,7 +83,9 @@ def _service_where(scope: PanelScope) -> tuple[str, list[Any]]:
     return where, params
 
 
-def _period_filters(scope: PanelScope, prefix: str = "version__commitment__service__") -> dict:
+def _period_filters(
+    scope: PanelScope, prefix: str = "version__commitment__service__"
+) -> dict[str, Any]:
     return {prefix + key: value for key, value in _service_filters(scope).items()}
 
 

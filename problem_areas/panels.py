@@ -126,7 +126,7 @@ async def volume_by_month(scope: PanelScope) -> list[dict[str, Any]]:
     for area_id, month, texts in rows:
         key = area_id if area_id in top else None
         series[key][month] = series[key].get(month, 0) + texts
-    result = []
+    result: list[dict[str, Any]] = []
     for key, counts in series.items():
         if key is None and not counts:
             continue

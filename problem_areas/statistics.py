@@ -110,7 +110,8 @@ def _count(
     organisation_id: int, groups: list[tuple[int, str]], zone: str
 ) -> tuple[list[AreaMonth], list[AreaDay]]:
     """The month and day rows of each area's comma-separated receipt times."""
-    months, days = [], []
+    months: list[AreaMonth] = []
+    days: list[AreaDay] = []
     for area_id, received_text in groups:
         if not received_text:
             continue

@@ -44,7 +44,7 @@ def _y(value: float, y_max: float) -> float:
     return TOP + inner * (1 - max(0.0, min(value, y_max)) / y_max)
 
 
-def _segments(values: Sequence[float | None]) -> list[list[int]]:
+def _segments(values: Sequence[object | None]) -> list[list[int]]:
     """Runs of consecutive indexes that have a value."""
     runs: list[list[int]] = [[]]
     for index, value in enumerate(values):

@@ -101,9 +101,7 @@ ROUTE_PERMISSIONS = {
     "/dashboards/manage/": ["dashboards.overview"],
     "/dashboards/manage/report": ["dashboards.overview"],
     "/dashboards/manage/report.{format:word}": ["dashboards.overview"],
-    "/dashboards/manage/panel/{feature:word}/{metric:word}.{format:word}": [
-        "dashboards.overview"
-    ],
+    "/dashboards/manage/panel/{feature:word}/{metric:word}.{format:word}": ["dashboards.overview"],
     "/dashboards/quality/": ["dashboards.quality"],
 }
 SUPERUSER_ONLY = {"/admin/organisations"}
