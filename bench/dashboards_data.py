@@ -553,10 +553,11 @@ def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite:")
 
 
-def _remove_sqlite(path: str) -> None:
+def _remove_sqlite(path: str, make_folder: bool = True) -> None:
     for suffix in ("", "-wal", "-shm"):
         Path(path + suffix).unlink(missing_ok=True)
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    if make_folder:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
 
 
 async def fresh_database(url: str) -> None:
@@ -575,6 +576,25 @@ async def fresh_database(url: str) -> None:
     try:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+
+
+async def drop_database(url: str) -> None:
+    """Remove a generated database (the SQLite files, or the PostgreSQL database)."""
+    if is_sqlite(url):
+        from servicedialog.db import sqlite_path
+
+        _remove_sqlite(sqlite_path(url), make_folder=False)
+        return
+    import asyncpg
+
+    name = urlsplit(url).path.lstrip("/")
+    if not name or name == "app" or name.startswith("test"):
+        raise SystemExit(f"refusing to drop the database {name!r}")
+    admin = await asyncpg.connect(_asyncpg_url(url, "postgres"))
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
         await admin.close()
 
