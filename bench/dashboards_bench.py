@@ -56,6 +56,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench import dashboards_data as data  # noqa: E402
 from bench.feedback_bench import APP_COMMAND, http, measure, serving, sign_in  # noqa: E402
+from bench.load_pages import wait_quiet  # noqa: E402
 
 ORG = data.ORGANISATIONS[0]
 TARGETS = {
@@ -94,6 +95,13 @@ def parse_args() -> argparse.Namespace:
         "--fewer",
         default="channel=web",
         help="Query of the overview that shows fewer panels (e.g. panels=a,b once supported).",
+    )
+    parser.add_argument(
+        "--max-other",
+        type=float,
+        default=0.25,
+        help="Cores other processes may use; each page waits (at most 60 s) for a quiet "
+        "machine first, and a run above it is noted.",
     )
     parser.add_argument("--peers", type=Path, default=ROOT.parent / "shared" / "peers")
     parser.add_argument("--results", type=Path, help="Put the section at the top of this file.")
@@ -224,6 +232,8 @@ def worker_rss_mb(pid: int) -> list[float]:
             status = (entry / "status").read_text()
         except (OSError, IndexError, ValueError):
             continue
+        if "tracker" in (entry / "cmdline").read_bytes().decode(errors="replace"):
+            continue  # multiprocessing's resource tracker, not a worker
         match = re.search(r"VmRSS:\s+(\d+) kB", status)
         if match:
             sizes.append(int(match.group(1)) / 1024)
@@ -314,8 +324,12 @@ def measure_database(url: str, label: str, args: argparse.Namespace, tmp: Path) 
                 "BENCH_MARKER": marker,
                 "BENCH_JSON_OUT": str(work / "wrk.json"),
             }
-            figures.pages[name] = measure(address, server, wrk, env)
-            r = figures.pages[name]
+            wait_quiet(args.max_other)
+            figures.pages[name] = r = measure(address, server, wrk, env)
+            if r.errors:
+                figures.notes.append(f"{name}: {r.errors} of {r.requests} responses failed")
+            if r.other_cores > args.max_other:
+                figures.notes.append(f"{name}: other processes used {r.other_cores:.2f} cores")
             print(
                 f"{label}: {name:<28} p50 {r.p50_ms:7.1f} p99 {r.p99_ms:7.1f} ms "
                 f"{r.rps:7.1f} req/s ok {r.ok}/{r.requests} other {r.other_cores:.2f}",
@@ -337,7 +351,7 @@ def verdict(value: float | None, limit: float) -> str:
 def added(figures: Figures, page: str, shown: str, scope: str) -> float | None:
     """The page's p50 minus the direct time of the panels it shows."""
     result = figures.pages.get(page)
-    if result is None or not result.requests:
+    if result is None or not result.requests or result.errors:
         return None
     times = figures.direct["panels"].get(scope) or figures.direct["panels"]["full"]
     return float(result.p50_ms - sum(times[name] for name in figures.shown[shown]))
@@ -352,8 +366,10 @@ def report(runs: list[Figures], args: argparse.Namespace, started: str) -> str:
         lines.append(f"| {name} | {target} | " + " | ".join(cells) + " |")
 
     def page(r: Figures, name: str, what: str) -> Any:
+        """A page's figure; None when not measured or when a response failed (an error,
+        another status, the page cut short): the table shows "–" and the note says why."""
         result = r.pages.get(name)
-        if result is None or not result.requests:
+        if result is None or not result.requests or result.errors:
             return None
         return getattr(result, what)
 

@@ -1055,8 +1055,10 @@ async def generate(
     organisations: int = 5,
     seed: int = 13,
     say: Callable[[str], object] = lambda line: print(line, file=sys.stderr, flush=True),
+    fresh: bool = True,
 ) -> dict[str, Any]:
-    """Make the database anew and fill it; returns the counts and each step's seconds."""
+    """Make the database anew (``fresh=False``: use it as it is, migrated or empty) and
+    fill it; returns the counts and each step's seconds."""
     from tortoise.context import TortoiseContext
 
     from servicedialog.db import migrate, tortoise_config
@@ -1075,7 +1077,8 @@ async def generate(
         say(f"{name}: {steps[name]:.1f} s")
         clock = now_
 
-    await fresh_database(database)
+    if fresh:
+        await fresh_database(database)
     settings = settings_for(database)
     features = discover()
     await migrate(settings, features)
