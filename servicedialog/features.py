@@ -145,6 +145,10 @@ class Panel:
     min_cases: str | None = None
     permission: Permission | None = None  # who may see it (None: every staff role)
     order: int = 100  # within its section
+    # Sentences for the report's and the digest's summary of what changed and what was
+    # flagged: (rows, language) -> sentences in that language. Without it, the dashboards
+    # say what they can from the chart kind (a headline figure, significant changes).
+    summary: Callable[[list[dict[str, Any]], str], list[str]] | None = None
 
 
 Lifespan = Callable[[Any], AbstractAsyncContextManager[None]]
