@@ -93,8 +93,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--direct-rounds", type=int, default=20)
     parser.add_argument(
         "--fewer",
-        default="channel=web",
-        help="Query of the overview that shows fewer panels (e.g. panels=a,b once supported).",
+        default="",
+        help="Query of the overview that shows fewer panels (default: panels=<the first "
+        "panel leadership sees>; a filter such as channel=web also works).",
     )
     parser.add_argument(
         "--max-other",
@@ -194,29 +195,26 @@ def run_direct(url: str, args: argparse.Namespace) -> dict[str, Any]:
 
 
 class Links(HTMLParser):
-    """The first link with ``data-drilldown`` and every ``data-panel`` name on the page."""
+    """The first link with ``data-drilldown`` on the page."""
 
     def __init__(self) -> None:
         super().__init__()
         self.drilldown: str | None = None
-        self.panels: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
         if "data-drilldown" in values and self.drilldown is None:
             self.drilldown = values.get("href") or values.get("data-drilldown") or None
-        if values.get("data-panel"):
-            self.panels.append(str(values["data-panel"]))
+
+
+def panel_id(name: str) -> str:
+    """The id of a panel's section on the page (dashboards.present)."""
+    return "panel-" + name.replace(".", "-").replace("_", "-")
 
 
 def panels_shown(page: str, names: list[str]) -> list[str]:
-    """The panels the page shows: its ``data-panel`` attributes if it has them, else the
-    panel names that occur in it."""
-    parser = Links()
-    parser.feed(page)
-    if parser.panels:
-        return [n for n in names if n in parser.panels]
-    return [n for n in names if n in page]
+    """The panels the page shows (by their sections' ids)."""
+    return [n for n in names if f'id="{panel_id(n)}"' in page]
 
 
 def worker_rss_mb(pid: int) -> list[float]:
@@ -289,8 +287,20 @@ def measure_database(url: str, label: str, args: argparse.Namespace, tmp: Path) 
         figures.direct = run_direct(url, args)
         names = list(figures.direct["titles"])
         figures.shown["full"] = panels_shown(page, names)
-        status_fewer, _, fewer_page = http(f"{base}/dashboards/manage/?{args.fewer}", cookie=leader)
+        figures.shown["quality"] = panels_shown(
+            http(f"{base}/dashboards/manage/", cookie=quality)[2], names
+        )
+        if not args.fewer:
+            args.fewer = f"panels={(figures.shown['full'] or names)[0]}"
+        fewer_page = http(f"{base}/dashboards/manage/?{args.fewer}", cookie=leader)[2]
         figures.shown["fewer"] = panels_shown(fewer_page, names)
+        hidden = sorted(set(names) - set(figures.shown["full"]))
+        if hidden:
+            figures.notes.append(
+                f"leadership is not shown {', '.join(hidden)} (the panels' permission); "
+                "the quality manager's overview shows "
+                f"{len(figures.shown['quality'])} of {len(names)}"
+            )
         parser = Links()
         parser.feed(page)
         drill = urllib.parse.urljoin(base + "/dashboards/manage/", parser.drilldown or "")
@@ -303,6 +313,7 @@ def measure_database(url: str, label: str, args: argparse.Namespace, tmp: Path) 
         targets = {
             "healthz (noise baseline)": (f"{base}/healthz", "", '"ok"'),
             "overview": (f"{base}/dashboards/manage/", leader, "</html>"),
+            "overview, quality manager": (f"{base}/dashboards/manage/", quality, "</html>"),
             f"overview ?{args.fewer}": (
                 f"{base}/dashboards/manage/?{args.fewer}",
                 leader,
