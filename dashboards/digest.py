@@ -66,9 +66,11 @@ async def weekly_digest(settings: Any) -> str:
             language = getattr(user, "language", "") or "sv"
             if language not in by_language:
                 by_language[language] = await digest_lines(organisation, language)
-            lines = by_language[language]
-            if not lines:
-                continue
+            lines = by_language[language] or [
+                translations(language).gettext(
+                    "Nothing changed beyond chance, and nothing was flagged."
+                )
+            ]
             subject, body = compose(organisation, lines, language, settings.base_url)
             await queue_mail(
                 user.email,

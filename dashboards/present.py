@@ -90,6 +90,7 @@ class PanelView:
     truncated: int = 0  # rows left out of the table (they are in the downloads)
     seconds: float = 0.0
     rows: list[dict[str, Any]] = field(default_factory=list)
+    figure: str = ""  # the plotly figure as JSON (staff pages), drawn over the SVG
 
 
 def present(

@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from dashboards import collect, summary
+from dashboards.figures import figure, figure_json
 from dashboards.filters import PERIOD_CHOICES, Filters, month_start, parse
 from dashboards.permissions import OVERVIEW, QUALITY
 from dashboards.present import PanelView, download_rows, present
@@ -27,6 +28,7 @@ from servicedialog.calendars import today_for
 from servicedialog.exports import csv_response, spreadsheet_safe
 from servicedialog.features import Panel, PanelScope
 from servicedialog.forms import render
+from servicedialog.i18n import lazy as _
 from servicedialog.i18n import translations
 from servicedialog.models import Membership, Organisation, Unit
 from servicedialog.permissions import requires
@@ -37,13 +39,14 @@ quality_readers = requires(QUALITY)
 
 PUBLIC_CACHE_SECONDS = 300.0
 FILTER_NAMES = ("unit", "service", "channel")
+NO_ROLE_THERE = _("You have no role in that organisation: the figures are your own organisation's.")
 
 
 def _settings(request: Request) -> Any:
     return request.app.state.feature_settings.get("dashboards")
 
 
-async def _organisation_and_roles(request: Request) -> tuple[Organisation, frozenset[Role], str]:
+async def _organisation_and_roles(request: Request) -> tuple[Organisation, frozenset[Role], Any]:
     """The organisation chosen with ``org`` (one the person has a role in), else the one
     they work in; their roles there; and an error msgid when ``org`` could not be used."""
     current: Organisation = request.state.organisation
@@ -52,7 +55,7 @@ async def _organisation_and_roles(request: Request) -> tuple[Organisation, froze
         return current, request.state.roles, ""
     chosen = next((o for o in request.state.organisations if o.slug == wanted), None)
     if chosen is None:
-        return current, request.state.roles, "You have no role in that organisation."
+        return current, request.state.roles, NO_ROLE_THERE
     roles = frozenset(
         Role(m.role)
         for m in await Membership.filter(user_id=request.state.user.id, organisation_id=chosen.id)
@@ -132,15 +135,18 @@ def _present(
         link = lambda row: panel.link(request, row, scope)  # noqa: E731
     shown = present(panel, rows, scope, link, filters.active if filters else frozenset())
     shown.seconds = seconds
+    if not scope.public:
+        drawn = figure(panel, rows, scope.language, shown.links)
+        shown.figure = figure_json(drawn) if drawn else ""
     return shown
 
 
 SECTION_TITLES = {
-    "commitments": "Service commitments",
-    "feedback": "Feedback and complaints",
-    "problem_areas": "What people write about",
-    "channels": "Channels",
-    "improvement": "Improvement",
+    "commitments": _("Service commitments"),
+    "feedback": _("Feedback and complaints"),
+    "problem_areas": _("What people write about"),
+    "channels": _("Channels and the digital share"),
+    "improvement": _("Improvement: causes and what was done"),
 }
 
 
@@ -168,7 +174,10 @@ async def report(request: Request) -> Response:
     WeasyPrint."""
     context = await _page_context(request, "manage")
     context["generated"] = date.today()
-    if request.path_params.get("format") == "pdf":
+    fmt = request.path_params.get("format")
+    if fmt not in (None, "pdf"):
+        raise HTTPException(404)
+    if fmt == "pdf":
         page = render(request, "dashboards/report.html", {**context, "pdf": True})
         pdf = await _pdf(bytes(page.body).decode())
         name = f"ledningsrapport-{context['organisation'].slug}-{context['filters'].end:%Y-%m}.pdf"
@@ -207,13 +216,14 @@ async def _pdf(html: str) -> bytes:
 @overview_readers
 async def download(request: Request) -> Response:
     """One panel's rows, exactly what its chart and table show, as CSV or XLSX."""
-    name = request.path_params["name"]
+    name = f"{request.path_params['feature']}.{request.path_params['metric']}"
     fmt = request.path_params["format"]
     view = request.query_params.get("view", "manage")
     panel = collect.find(request.app.state.features, name)
     organisation, roles, _error = await _organisation_and_roles(request)
     if (
         panel is None
+        or fmt not in ("csv", "xlsx")
         or view not in panel.views
         or view == "public"
         or (panel.permission is not None and not panel.permission.held_by(roles))

@@ -37,6 +37,7 @@ class DemoOrganisation:
     kind: str
     units: list[tuple[str, str, str]]  # code, Swedish name, English name
     users: list[DemoUser]
+    population: int | None = None  # the dashboards show feedback per 1,000 inhabitants
 
 
 ORGANISATIONS = [
@@ -46,6 +47,7 @@ ORGANISATIONS = [
         name_en="Exempelkommun Municipality",
         country="SE",
         kind="municipality",
+        population=48_500,
         units=[
             ("bygg", "Stadsbyggnadsförvaltningen", "City Planning and Building Department"),
             ("miljo", "Miljöförvaltningen", "Environment Department"),
@@ -72,6 +74,7 @@ ORGANISATIONS = [
         name_en="Example City (Esimerkkikaupunki)",
         country="FI",
         kind="municipality",
+        population=31_200,
         units=[
             ("rakennusvalvonta", "Byggnadstillsynen", "Building Control"),
             ("ymparisto", "Miljötjänster", "Environmental Services"),
@@ -109,6 +112,9 @@ async def seed(
                 spec.slug, spec.name_sv, spec.name_en, spec.country, spec.kind
             )
             await audit.record("organisation.created", target=org, via="demo")
+        if spec.population and org.population is None:
+            org.population = spec.population
+            await org.save(update_fields=["population"])
         units: dict[str, Unit] = {}
         for code, name_sv, name_en in spec.units:
             unit = await Unit.get_or_none(organisation=org, code=code)

@@ -51,19 +51,32 @@ async def overview(request: Request) -> Response:
     return render(request, "orgs/overview.html", {"counts": counts})
 
 
+MAX_POPULATION = 100_000_000  # more than any Nordic authority serves
+
+
 @admin_only
 async def organisation_edit(request: Request) -> Response:
-    """Administrators rename their organisation; the short name and country stay."""
+    """Administrators rename their organisation and say how many people it serves (the
+    dashboards show feedback per 1,000 inhabitants); the short name and country stay."""
     org = current_organisation(request)
     if request.method == "GET":
-        form = Form({"name_sv": org.name_sv, "name_en": org.name_en})
+        form = Form(
+            {
+                "name_sv": org.name_sv,
+                "name_en": org.name_en,
+                "population": "" if org.population is None else str(org.population),
+            }
+        )
         return render(request, "orgs/organisation_edit.html", {"form": form})
     form = await read_form(request)
     name_sv, name_en = form.require("name_sv"), form.require("name_en")
+    population = form.integer("population", low=1, high=MAX_POPULATION)
+    if "population" in form.errors:
+        form.errors["population"] = _("Write a whole number from 1 to 100,000,000.")
     if not form.ok:
         return invalid(request, "orgs/organisation_edit.html", form)
-    org.name_sv, org.name_en = name_sv, name_en
-    await org.save(update_fields=["name_sv", "name_en"])
+    org.name_sv, org.name_en, org.population = name_sv, name_en, population
+    await org.save(update_fields=["name_sv", "name_en", "population"])
     await audit.record("organisation.updated", request=request, target=org)
     organisations_changed(request)
     return done(

@@ -260,3 +260,28 @@ def test_organisation_name_cannot_be_emptied(client, member, org):
     page = BeautifulSoup(response.text, "html.parser")
     assert page.select_one("#field-name_en")["value"] == "X"
     assert run(client, type(org).get, id=org.id).name_sv == org.name_sv
+
+
+@pytest.mark.parametrize("typed", ["many", "-5", "0", "100000001", "4 000"])
+def test_the_population_must_be_a_whole_number_and_nothing_is_saved_otherwise(
+    client, member, org, typed
+):
+    member(Role.ADMIN)
+    response = post_form(
+        client, "/admin/organisation", {"name_sv": "Ändrat", "name_en": "X", "population": typed}
+    )
+    assert response.status_code == 400
+    page = BeautifulSoup(response.text, "html.parser")
+    assert page.select_one("#field-population")["value"] == typed
+    assert "heltal" in page.text
+    stored = run(client, type(org).get, id=org.id)
+    assert (stored.name_sv, stored.population) == (org.name_sv, None)
+
+
+def test_the_population_is_saved_and_can_be_removed(client, member, org):
+    member(Role.ADMIN)
+    data = {"name_sv": "E", "name_en": "E", "population": "48500"}
+    assert post_form(client, "/admin/organisation", data).status_code == 303
+    assert run(client, type(org).get, id=org.id).population == 48500
+    assert post_form(client, "/admin/organisation", {**data, "population": ""}).status_code == 303
+    assert run(client, type(org).get, id=org.id).population is None

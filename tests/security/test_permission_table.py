@@ -32,6 +32,9 @@ PERMISSION_ROLES = {
     "complaints.route": ({QM}, {H}),
     "complaints.disclose": ({QM}, {H}),
     "complaints.content": (set(), {H}),
+    "dashboards.overview": ({QM, L}, set()),
+    "dashboards.quality": ({QM}, set()),
+    "dashboards.mail": ({QM, A}, set()),
 }
 
 ADMIN = "core.administer"
@@ -93,6 +96,13 @@ ROUTE_PERMISSIONS = {
         "complaints.disclose",
     ],
     "/feedback/manage/attachments/{id:id}": ["complaints.read"],
+    "/dashboards/manage/": ["dashboards.overview"],
+    "/dashboards/manage/report": ["dashboards.overview"],
+    "/dashboards/manage/report.{format:word}": ["dashboards.overview"],
+    "/dashboards/manage/panel/{feature:word}/{metric:word}.{format:word}": [
+        "dashboards.overview"
+    ],
+    "/dashboards/quality/": ["dashboards.quality"],
 }
 SUPERUSER_ONLY = {"/admin/organisations"}
 

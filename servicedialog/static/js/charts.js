@@ -18,6 +18,13 @@
         doubleClick: false,
       }).then(function () {
         el.classList.add("chart-drawn");
+        // A point or bar whose customdata is a link of this site opens the records behind it.
+        el.on("plotly_click", function (event) {
+          var link = event.points && event.points[0] && event.points[0].customdata;
+          if (typeof link === "string" && link.charAt(0) === "/" && link.charAt(1) !== "/") {
+            window.location.assign(link);
+          }
+        });
       });
     });
   }
