@@ -92,6 +92,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--direct-rounds", type=int, default=20)
     parser.add_argument(
+        "--single-requests", type=int, default=30, help="Sequential requests per page (c=1)."
+    )
+    parser.add_argument(
         "--fewer",
         default="",
         help="Query of the overview that shows fewer panels (default: panels=<the first "
@@ -217,6 +220,17 @@ def panels_shown(page: str, names: list[str]) -> list[str]:
     return [n for n in names if f'id="{panel_id(n)}"' in page]
 
 
+def one_at_a_time(url: str, cookie: str, requests: int) -> float:
+    """The median time (ms) of ``requests`` sequential GETs, after two untimed ones."""
+    times = []
+    for n in range(requests + 2):
+        started = time.perf_counter()
+        http(url, cookie=cookie)
+        if n >= 2:
+            times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
 def worker_rss_mb(pid: int) -> list[float]:
     """VmRSS (MB) of every process in the server's process group but its leader."""
     sizes = []
@@ -249,6 +263,7 @@ class Figures:
     rss: list[float] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     drilldown: str = ""
+    single: dict[str, float] = field(default_factory=dict)  # c=1 medians, ms
     fewer_as: str = "leadership"  # whose overview the page with fewer panels is
 
 
@@ -360,6 +375,16 @@ def measure_database(url: str, label: str, args: argparse.Namespace, tmp: Path) 
                 file=sys.stderr,
             )
         figures.rss = worker_rss_mb(server.process.pid)
+        # One request at a time (no queue in front of the workers): the page's own time,
+        # to set beside its panels' queries run one after the other.
+        for name in (
+            "healthz (noise baseline)",
+            "overview",
+            "overview, quality manager",
+            f"overview ?{args.fewer}",
+        ):
+            address, cookie, _marker = targets[name]
+            figures.single[name] = one_at_a_time(address, cookie, args.single_requests)
     return figures
 
 
@@ -509,9 +534,60 @@ def report(runs: list[Figures], args: argparse.Namespace, started: str) -> str:
         return (full - less) / dropped
 
     row(
-        "added ms per panel shown",
+        "c=8: added ms per panel shown",
         f"≤ {TARGETS['added ms per panel']:.0f}",
         [cell(per_panel(r), TARGETS["added ms per panel"]) for r in runs],
+    )
+
+    def single(r: Figures, name: str) -> float | None:
+        return r.single.get(name)
+
+    for name in ("healthz (noise baseline)", "overview", "overview, quality manager", fewer):
+        row(f"c=1: {name}, median ms", "", [cell(single(r, name)) for r in runs])
+    for name, shown in (("overview", "full"), ("overview, quality manager", "quality")):
+        row(
+            f"c=1: {name} / its panels' direct SQL",
+            "≤ 2x",
+            [
+                cell(
+                    single(r, name) / direct_sum(r, shown)  # type: ignore[operator]
+                    if single(r, name) and direct_sum(r, shown)
+                    else None,
+                    TARGETS["overview / direct SQL"],
+                    "{:.2f}x",
+                )
+                for r in runs
+            ],
+        )
+
+    def single_added(r: Figures, name: str, shown: str) -> float | None:
+        value = single(r, name)
+        return None if value is None else value - direct_sum(r, shown)
+
+    row(
+        "c=1: whole overview − its panels' SQL, ms ("
+        + ", ".join(sorted({r.fewer_as.replace("quality", "quality manager") for r in runs}))
+        + ")",
+        "",
+        [cell(single_added(r, *whole(r))) for r in runs],
+    )
+    row(
+        f"c=1: ?{args.fewer} − its panels' SQL, ms",
+        "",
+        [cell(single_added(r, fewer, "fewer")) for r in runs],
+    )
+
+    def single_per_panel(r: Figures) -> float | None:
+        full, less = single_added(r, *whole(r)), single_added(r, fewer, "fewer")
+        dropped = len(r.shown[whole(r)[1]]) - len(r.shown["fewer"])
+        if full is None or less is None or dropped <= 0:
+            return None
+        return (full - less) / dropped
+
+    row(
+        "c=1: added ms per panel shown",
+        f"≤ {TARGETS['added ms per panel']:.0f}",
+        [cell(single_per_panel(r), TARGETS["added ms per panel"]) for r in runs],
     )
     row("worker RSS MB (each)", "", [" / ".join(f"{m:.0f}" for m in r.rss) or "–" for r in runs])
     tenth = {r.label.replace(" 1/10", ""): r for r in runs if r.label.endswith(" 1/10")}
