@@ -7,7 +7,7 @@ from typing import Any
 
 from commitments.api import api_routes, openapi_paths
 from commitments.cli import catalogue, fulfilment, import_cases_command, packages
-from commitments.panels import PANELS
+from commitments.panels import PANELS, service_choices
 from commitments.permissions import ALL, VIEW
 from commitments.routes import routes
 from servicedialog.features import Feature, NavItem
@@ -19,6 +19,21 @@ async def start_panel(request: Any) -> Any:
     from commitments.start import panel
 
     return await panel(request)
+
+
+async def statistics(organisation: Any, full: bool) -> None:
+    """The dashboards' tables (the period figures, the cases per month and channel) are
+    written by the recompute after every case import and by the daily job; the refresh
+    (every minute) recomputes only when ``full`` or when the month table is missing (cases
+    imported before it existed): about two seconds per 400,000 cases."""
+    from commitments.models import CaseMonth, CaseRecord
+    from commitments.queries import recompute_organisation
+
+    if not full:
+        mine = {"service__organisation_id": organisation.id}
+        if await CaseMonth.filter(**mine).exists() or not await CaseRecord.filter(**mine).exists():
+            return
+    await recompute_organisation(organisation)
 
 
 async def seed_demo(org: Any) -> None:
@@ -69,6 +84,8 @@ AUDIT_OBJECTS = {
 feature = Feature(
     name="commitments",
     panels=PANELS,
+    statistics=statistics,
+    dashboard_filters={"service": service_choices},
     jobs=JOBS,
     permissions=ALL,
     reserved_segments=("manage", "packages"),

@@ -136,11 +136,12 @@ class CaseRecord(Model):
     class Meta:
         table = "commitments_case"
         unique_together = (("service", "case_ref"),)
-        # The second index covers the recompute query: reading a million cases from it is a
-        # sequential scan of the index instead of a million lookups in the table.
+        # The second index covers the recompute query (with the channel, for the cases per
+        # month and channel): reading a million cases from it is a sequential scan of the
+        # index instead of a million lookups in the table.
         indexes = (
             ("service_id", "completed_at"),
-            ("service_id", "received_at", "completed_at", "pauses"),
+            ("service_id", "received_at", "completed_at", "pauses", "channel"),
         )
 
 
@@ -266,3 +267,23 @@ class PackageStep(Model):
     class Meta:
         table = "commitments_package_step"
         ordering = ["position"]
+
+
+class CaseMonth(Model):
+    """Cases of one service received in one local month through one channel.
+
+    Precomputed by the recompute of the organisation's figures (the channel panels read
+    these rows instead of counting the cases), channel "" where none was recorded."""
+
+    id = fields.BigIntField(primary_key=True)
+    service: fields.ForeignKeyRelation[Service] = fields.ForeignKeyField(
+        "commitments.Service", related_name="case_months", on_delete=fields.CASCADE
+    )
+    service_id: int
+    month = fields.DateField()  # the first day of the local month the cases were received in
+    channel = fields.CharField(max_length=10, default="")
+    cases = fields.IntField()
+
+    class Meta:
+        table = "commitments_case_month"
+        unique_together = (("service", "month", "channel"),)

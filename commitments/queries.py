@@ -15,13 +15,14 @@ from tortoise.transactions import in_transaction
 
 from commitments.fulfilment import Cases, PeriodResult, Terms, elapsed_in_unit, measure
 from commitments.models import (
+    CaseMonth,
     Commitment,
     CommitmentSummary,
     CommitmentVersion,
     FulfilmentPeriod,
     Service,
 )
-from commitments.states import CommitmentStatus, Period
+from commitments.states import Channel, CommitmentStatus, Period
 from servicedialog import sql
 from servicedialog.calendars import calendar_for, today_for, zone_of
 from servicedialog.clock import ClockUnit, Pauses, WorkCalendar, deadline
@@ -38,13 +39,23 @@ def catalogue_cache_key(org: Organisation) -> str:
     return f"commitments:catalogue:{org.id}:"
 
 
+# The channels as small numbers in the case lists (0: none recorded).
+CHANNEL_CODES = {channel.value: number for number, channel in enumerate(Channel, start=1)}
+
+
+def _channel_code(column: str) -> str:
+    cases = " ".join(f"WHEN '{value}' THEN {number}" for value, number in CHANNEL_CODES.items())
+    return f"CASE {column} {cases} ELSE 0 END"
+
+
 def _aggregate_sql(dialect: str) -> str:
-    """One row per service, its cases' ids and times as comma-separated lists. The lists of
-    one row are built in the same pass (SQLite) or the same order (PostgreSQL), so their
-    n-th elements belong to the same case; numpy parses them in C."""
+    """One row per service, its cases' ids, times and channels as comma-separated lists.
+    The lists of one row are built in the same pass (SQLite) or the same order
+    (PostgreSQL), so their n-th elements belong to the same case; numpy parses them in C."""
     received = sql.epoch("c.received_at", dialect)
     completed = f"COALESCE({sql.epoch('c.completed_at', dialect)}, -1)"
-    lists = ", ".join(sql.joined(e, dialect, "c.id") for e in ("c.id", received, completed))
+    expressions = ("c.id", received, completed, _channel_code("c.channel"))
+    lists = ", ".join(sql.joined(e, dialect, "c.id") for e in expressions)
     return sql.for_dialect(
         f"SELECT c.service_id, {lists} "
         "FROM commitments_case c WHERE c.service_id IN "
@@ -58,9 +69,22 @@ def _numbers(text: str) -> npt.NDArray[np.int64]:
     return np.fromstring(text, dtype=np.int64, sep=",")
 
 
+@dataclass(frozen=True)
+class LoadedCases:
+    """Per service: its cases, and each case's channel code (CHANNEL_CODES; 0: none)."""
+
+    cases: dict[int, Cases]
+    channels: dict[int, npt.NDArray[np.int64]]
+
+
 async def load_organisation_cases(organisation: Organisation, zone: str) -> dict[int, Cases]:
     """Every case of the organisation's services as numpy arrays in local time, per service:
     two queries (times, and the few cases with pauses) and no Python object per case."""
+    return (await load_cases_and_channels(organisation, zone)).cases
+
+
+async def load_cases_and_channels(organisation: Organisation, zone: str) -> LoadedCases:
+    """:func:`load_organisation_cases` with each case's channel (the same queries)."""
     connection = connections.get("default")
     dialect = sql.dialect_of(connection)
     _, groups = await connection.execute_query(_aggregate_sql(dialect), [organisation.id])
@@ -82,10 +106,10 @@ async def load_organisation_cases(organisation: Organisation, zone: str) -> dict
 
 def _parse_cases(
     groups: list[Any], pauses_by_service: dict[int, list[tuple[int, Any]]], zone: str
-) -> dict[int, Cases]:
+) -> LoadedCases:
     """The services' comma-separated lists as arrays in local time (numpy, in a thread)."""
-    result = {}
-    for sid, ids_text, received_text, completed_text in groups:
+    result, channels = {}, {}
+    for sid, ids_text, received_text, completed_text, channel_text in groups:
         ids, completed = _numbers(ids_text), _numbers(completed_text)
         local_completed = to_local(completed, zone)
         local_completed[completed == -1] = np.datetime64("NaT")
@@ -94,7 +118,8 @@ def _parse_cases(
             local_completed,
             _pauses_at(ids, pauses_by_service.get(int(sid), [])),
         )
-    return result
+        channels[int(sid)] = _numbers(channel_text)
+    return LoadedCases(result, channels)
 
 
 def _pauses_at(ids: npt.NDArray[np.int64], pause_rows: list[tuple[int, Any]]) -> Pauses:
@@ -200,7 +225,8 @@ async def recompute_organisation(organisation: Organisation, today: date | None 
     today = today or today_for(organisation)
     calendar = await calendar_for(organisation)
     zone = zone_of(organisation).key
-    cases = await load_organisation_cases(organisation, zone)
+    loaded = await load_cases_and_channels(organisation, zone)
+    cases = loaded.cases
     commitments = await Commitment.filter(service__organisation_id=organisation.id).exclude(
         status=CommitmentStatus.DRAFT
     )
@@ -214,13 +240,32 @@ async def recompute_organisation(organisation: Organisation, today: date | None 
     periods, summaries = await anyio.to_thread.run_sync(
         _measure_all, commitments, versions, calendar, cases, today
     )
+    months = await anyio.to_thread.run_sync(case_months, loaded)
     ids = [c.id for c in commitments]
     async with in_transaction():
         await FulfilmentPeriod.filter(version__commitment_id__in=ids).delete()
         await CommitmentSummary.filter(commitment_id__in=ids).delete()
+        await CaseMonth.filter(service__organisation_id=organisation.id).delete()
         await FulfilmentPeriod.bulk_create(periods, batch_size=1000)
         await CommitmentSummary.bulk_create(summaries, batch_size=1000)
+        await CaseMonth.bulk_create(months, batch_size=1000)
     return len(periods)
+
+
+def case_months(loaded: LoadedCases) -> list[CaseMonth]:
+    """The cases counted per service, local month of receipt and channel (not yet saved),
+    from the arrays the recompute has loaded anyway: numpy, no query."""
+    names = {number: value for value, number in CHANNEL_CODES.items()}
+    rows = []
+    for service_id, cases in loaded.cases.items():
+        months = cases.received.astype("datetime64[M]").astype(np.int64)
+        key = months * 16 + loaded.channels[service_id]
+        unique, counts = np.unique(key, return_counts=True)
+        for value, count in zip(unique.tolist(), counts.tolist(), strict=True):
+            month = np.datetime64(value // 16, "M").astype("datetime64[D]").astype(date)
+            channel = names.get(value % 16, "")
+            rows.append(CaseMonth(service_id=service_id, month=month, channel=channel, cases=count))
+    return rows
 
 
 @dataclass(frozen=True)

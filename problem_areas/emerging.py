@@ -75,12 +75,45 @@ async def weekly_counts(
     return counts
 
 
+async def weekly_counts_from_days(
+    organisation: Organisation, today: date, periods: int = HISTORY_PERIODS
+) -> dict[int, list[int]]:
+    """The same as :func:`weekly_counts`, read from the precomputed texts per area and
+    local day (AreaDay, as of the last statistics refresh): one grouped query over about
+    700 rows per area instead of every text of two years."""
+    connection = connections.get("default")
+    today_number = (today - date(1970, 1, 1)).days
+    sql = for_dialect(
+        "SELECT area_id, (? - day) / 7 AS ago, SUM(texts) FROM problem_areas_area_day "
+        "WHERE organisation_id = ? AND day > ? AND day <= ? GROUP BY area_id, ago",
+        dialect_of(connection),
+    )
+    _, rows = await connection.execute_query(
+        sql, [today_number, organisation.id, today_number - 7 * periods, today_number]
+    )
+    counts: dict[int, list[int]] = {}
+    for row in rows:
+        values = list(row.values()) if isinstance(row, dict) else list(row)
+        area_id, ago, number = int(values[0]), int(values[1]), int(values[2])
+        if 0 <= ago < periods:
+            counts.setdefault(area_id, [0] * periods)[periods - 1 - ago] = number
+    return counts
+
+
 async def area_flags(
-    organisation: Organisation, today: date | None = None, *, min_count: int = 5
+    organisation: Organisation,
+    today: date | None = None,
+    *,
+    min_count: int = 5,
+    precomputed: bool = False,
 ) -> list[AreaFlag]:
-    """Every area in use with its flag, the flagged first (alerts, then warnings)."""
+    """Every area in use with its flag, the flagged first (alerts, then warnings);
+    ``precomputed``: counted from the day table (the dashboards) instead of the labels."""
     today = today or today_for(organisation)
-    counts = await weekly_counts(organisation, today)
+    if precomputed:
+        counts = await weekly_counts_from_days(organisation, today)
+    else:
+        counts = await weekly_counts(organisation, today)
     areas = await ProblemArea.filter(organisation_id=organisation.id, active=True)
     result = []
     for area in areas:

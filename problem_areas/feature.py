@@ -76,6 +76,14 @@ async def start_panel(request: Any) -> tuple[str, dict[str, Any]] | None:
     return "problem_areas/_start_panel.html", context
 
 
+async def statistics(organisation: Any, full: bool) -> None:
+    """The dashboards' tables of texts per area and month and day: the last two months
+    recounted, or all rebuilt (full, or when older texts changed area; statistics.py)."""
+    from problem_areas.statistics import refresh_area_months
+
+    await refresh_area_months(organisation, full)
+
+
 async def _retrain(settings: Any) -> str:
     from problem_areas.training import retrain_all
 
@@ -131,6 +139,7 @@ feature = Feature(
     settings=ProblemAreaSettings,
     static=Path(__file__).parent / "static",
     panels=PANELS,
+    statistics=statistics,
     jobs=JOBS,
     start_panel=start_panel,
     start_order=40,

@@ -212,3 +212,49 @@ class Candidate(Model):
     class Meta:
         table = "problem_areas_candidate"
         ordering = ["-size"]
+
+
+class AreaMonth(Model):
+    """Texts of one problem area received in one local month of its organisation.
+
+    Precomputed by the feature's statistics hook (the dashboards' volume panels read these
+    rows instead of counting the labels); hidden texts are counted like any other."""
+
+    id = fields.BigIntField(primary_key=True)
+    organisation: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
+        "core.Organisation", related_name="area_months", on_delete=fields.CASCADE
+    )
+    organisation_id: int
+    area: fields.ForeignKeyRelation[ProblemArea] = fields.ForeignKeyField(
+        "problem_areas.ProblemArea", related_name="months", on_delete=fields.CASCADE
+    )
+    area_id: int
+    month = fields.DateField()  # the first day of the local month
+    texts = fields.IntField()
+
+    class Meta:
+        table = "problem_areas_area_month"
+        unique_together = (("organisation", "month", "area"),)
+
+
+class AreaDay(Model):
+    """Texts of one problem area received on one local day of its organisation.
+
+    Precomputed with AreaMonth; the day is a number (days since 1970-01-01), so that the
+    rising problems' seven-day windows are integer arithmetic on both databases."""
+
+    id = fields.BigIntField(primary_key=True)
+    organisation: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
+        "core.Organisation", related_name="area_days", on_delete=fields.CASCADE
+    )
+    organisation_id: int
+    area: fields.ForeignKeyRelation[ProblemArea] = fields.ForeignKeyField(
+        "problem_areas.ProblemArea", related_name="days", on_delete=fields.CASCADE
+    )
+    area_id: int
+    day = fields.IntField()
+    texts = fields.IntField()
+
+    class Meta:
+        table = "problem_areas_area_day"
+        unique_together = (("organisation", "day", "area"),)

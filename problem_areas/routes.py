@@ -1,6 +1,6 @@
 from starlette.routing import Route
 
-from problem_areas.views import areas, discovery, emerging, model, review
+from problem_areas.views import areas, discovery, emerging, model, review, texts
 
 routes = [
     Route("/manage/", areas.area_list, methods=["GET", "POST"], name="list"),
@@ -27,4 +27,5 @@ routes = [
         name="candidate_dismiss",
     ),
     Route("/emerging/", emerging.emerging_page, name="emerging"),
+    Route("/texts/", texts.texts_page, name="texts"),
 ]

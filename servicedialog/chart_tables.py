@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal
 
 from babel.numbers import format_decimal
 from markupsafe import Markup
@@ -46,9 +47,33 @@ class Line:
     step: bool = False
 
 
+# The group and decimal symbols of babel's "#,##0.#" in each locale (checked against babel
+# by tests/core/test_number_format.py).
+SYMBOLS = {"sv_SE": ("\u00a0", ","), "en_GB": (",", ".")}
+
+
 def number_format(language: str) -> Callable[[float], str]:
+    """Numbers the reader's way with at most one decimal, as babel's ``#,##0.#`` writes
+    them, at a fraction of its cost: a dashboard writes thousands of cells per page, and
+    babel parses the pattern and the locale for every one."""
     locale = LOCALES.get(language, "sv_SE")
-    return lambda value: format_decimal(value, "#,##0.#", locale=locale)
+    group, point = SYMBOLS[locale]
+
+    def write(value: float) -> str:
+        if not isinstance(value, int | float) or value != value or value in (INF, -INF):
+            return format_decimal(value, "#,##0.#", locale=locale)
+        exact = Decimal(str(value))
+        whole, tenth = divmod(abs(exact.quantize(TENTH, rounding=ROUND_HALF_EVEN)), 1)
+        text = f"{int(whole):,}".replace(",", group)
+        if tenth:
+            text += point + str(int(tenth * 10))
+        return ("-" if exact.is_signed() else "") + text
+
+    return write
+
+
+TENTH = Decimal("0.1")
+INF = float("inf")
 
 
 def period_line_chart(

@@ -57,3 +57,15 @@ def from_local(local: npt.NDArray[np.datetime64], zone: str) -> npt.NDArray[np.i
     guess = wall - first
     second = offsets[np.clip(np.searchsorted(instants, guess, side="right") - 1, 0, None)]
     return wall - second
+
+
+def month_counts(
+    utc_seconds: npt.NDArray[np.int64], zone: str
+) -> tuple[npt.NDArray[np.datetime64], npt.NDArray[np.int64]]:
+    """(first days of the local months, how many of the instants fall in each), oldest
+    first: what the precomputed month tables of the dashboards are made of."""
+    if not len(utc_seconds):
+        return np.array([], dtype="datetime64[D]"), np.array([], dtype=np.int64)
+    months = to_local(utc_seconds, zone).astype("datetime64[M]")
+    unique, counts = np.unique(months, return_counts=True)
+    return unique.astype("datetime64[D]"), counts.astype(np.int64)
