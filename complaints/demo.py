@@ -155,8 +155,16 @@ async def seed(org: Organisation, count: int = 2500, seed_value: int = 2026) -> 
         # Handling slips in the last four months (a unit short of staff): answers take longer.
         delays = SLOW_DELAYS if days_ago < 120 else DELAYS
         answered = received_at + timedelta(days=rng.choice(delays))
+        # The statistics' facts go with the moved dates: the next refresh computes them.
         await Feedback.filter(id=feedback.id).update(
-            closed_at=answered, answered_at=answered, acknowledged_at=answered
+            closed_at=answered,
+            answered_at=answered,
+            acknowledged_at=min(
+                answered, received_at + timedelta(days=rng.choice([0, 1, 1, 2, 4]))
+            ),
+            acknowledged_on_time=None,
+            answered_on_time=None,
+            handling_days=None,
         )
         if not anonymous and rng.random() < 0.35:
             await services.record_satisfaction(feedback, rng.choice([1, 2, 3, 4, 4, 5, 5]), "")

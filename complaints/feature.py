@@ -2,15 +2,52 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from complaints.cli import feedback_group, retention_command
+from complaints.panels import PANELS
 from complaints.permissions import ALL, READ, SETTINGS
 from complaints.routes import routes
 from servicedialog.features import Feature, NavItem, SlotLink
 from servicedialog.i18n import lazy as _
 from servicedialog.jobs import Job
+
+
+@dataclass(frozen=True)
+class ComplaintsSettings:
+    """``COMPLAINTS_<FIELD>`` in the environment."""
+
+    # Seconds a worker trusts its last refresh of the statistics before a dashboard panel
+    # refreshes them again (complaints.statistics.ensure_fresh).
+    statistics_max_age: float = 5.0
+
+
+@asynccontextmanager
+async def lifespan(app: Any) -> AsyncIterator[None]:
+    from complaints import statistics
+
+    statistics.forget()  # refreshed against this app's database, not an earlier one's
+    statistics.MAX_AGE_SECONDS = app.state.feature_settings["complaints"].statistics_max_age
+    yield
+
+
+async def statistics_hook(organisation: Any, full: bool) -> None:
+    from complaints.statistics import refresh
+
+    await refresh(organisation, full)
+
+
+async def channel_choices(organisation: Any, language: str) -> list[tuple[str, str]]:
+    """The dashboard's channel filter: every channel, labelled in ``language``."""
+    from complaints.states import CHANNEL_LABELS
+    from servicedialog.i18n import translations
+
+    gettext = translations(language).gettext
+    return [(channel.value, gettext(label)) for channel, label in CHANNEL_LABELS.items()]
 
 
 async def start_panel(request: Any) -> Any:
@@ -61,6 +98,12 @@ async def _warnings(settings: Any) -> str:
     return f"warnings queued for {await queue_warnings(None, settings.base_url)} handlers"
 
 
+async def _statistics(settings: Any) -> str:
+    from complaints.statistics import refresh_all
+
+    return await refresh_all()
+
+
 async def _retention(settings: Any) -> str:
     from complaints.retention import anonymise_due
 
@@ -79,6 +122,12 @@ JOBS = (
         timedelta(days=1),
         _retention,
         "Anonymise feedback whose retention period has ended",
+    ),
+    Job(
+        "complaints.statistics",
+        timedelta(minutes=1),
+        _statistics,
+        "Recount the feedback statistics of the months whose records changed",
     ),
 )
 
@@ -135,4 +184,9 @@ feature = Feature(
     start_order=10,
     audit_actions=AUDIT_ACTIONS,
     audit_objects=AUDIT_OBJECTS,
+    settings=ComplaintsSettings,
+    lifespan=lifespan,
+    panels=PANELS,
+    statistics=statistics_hook,
+    dashboard_filters={"channel": channel_choices},
 )

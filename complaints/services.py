@@ -15,7 +15,7 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from commitments.models import Commitment, Service
-from complaints import attachments, insight, notices
+from complaints import attachments, insight, notices, statistics
 from complaints.handling import HandlingTerms, handling_terms
 from complaints.models import Feedback, FeedbackEvent, FeedbackSettings, RegistrationCounter
 from complaints.states import (
@@ -269,6 +269,10 @@ async def _organisation_of(feedback: Feedback) -> Organisation:
     return await Organisation.get(id=feedback.organisation_id)
 
 
+async def _terms_of(feedback: Feedback) -> HandlingTerms:
+    return await handling_terms(await _organisation_of(feedback))
+
+
 def _require(step: str, feedback: Feedback) -> None:
     """Refuse ``step`` when the record's status does not allow it (states.STEPS_FROM)."""
     if not allowed(step, feedback.status):
@@ -294,11 +298,13 @@ async def acknowledge(feedback: Feedback, by: User) -> bool:
     """Confirm to the person that we have read it; the first reply does this as well."""
     if feedback.acknowledged_at is not None:
         return False
+    terms = await _terms_of(feedback)
     async with in_transaction():
         feedback.acknowledged_at = _now()
         if feedback.status is Status.RECEIVED:
             feedback.status = Status.IN_PROGRESS
-        await feedback.save(update_fields=["acknowledged_at", "status", "updated_at"])
+        facts = statistics.set_facts(feedback, terms)
+        await feedback.save(update_fields=["acknowledged_at", "status", *facts, "updated_at"])
         await _event(feedback, EventKind.ACKNOWLEDGED, by, visible=True)
         await _audit("acknowledged", feedback, by)
     return True
@@ -319,6 +325,7 @@ async def reply(
     ``as_answer``: this reply is the answer, so the answer clock stops here (the case stays
     open for what may follow; closing records the outcome)."""
     _require("reply", feedback)
+    terms = await _terms_of(feedback)
     async with in_transaction():
         now = _now()
         feedback.acknowledged_at = feedback.acknowledged_at or now
@@ -331,12 +338,14 @@ async def reply(
             feedback.assigned_to_id = by.id
         if as_answer and feedback.answered_at is None:
             feedback.answered_at = now
+        facts = statistics.set_facts(feedback, terms)
         await feedback.save(
             update_fields=[
                 "acknowledged_at",
                 "status",
                 "assigned_to_id",
                 "answered_at",
+                *facts,
                 "updated_at",
             ]
         )
@@ -382,8 +391,9 @@ async def resume(feedback: Feedback, by: User | None, today: date) -> None:
         feedback.status = Status.REVIEW if feedback.stage == 2 else Status.IN_PROGRESS
         if not feedback.extended:
             feedback.answer_due = answer_due(feedback, terms)
+        facts = statistics.set_facts(feedback, terms)
         await feedback.save(
-            update_fields=["pauses", "paused_since", "status", "answer_due", "updated_at"]
+            update_fields=["pauses", "paused_since", "status", "answer_due", *facts, "updated_at"]
         )
         await _event(feedback, EventKind.RESUMED, by, visible=True)
         await _audit("resumed", feedback, by)
@@ -433,7 +443,8 @@ async def extend(
     async with in_transaction():
         feedback.answer_due = new_due
         feedback.extended = True
-        await feedback.save(update_fields=["answer_due", "extended", "updated_at"])
+        facts = statistics.set_facts(feedback, terms)
+        await feedback.save(update_fields=["answer_due", "extended", *facts, "updated_at"])
         await _event(
             feedback,
             EventKind.EXTENDED,
@@ -464,10 +475,10 @@ async def close(feedback: Feedback, by: User, closing: Closing, *, link: str = "
         raise HandlingError("outcome", _("Choose the outcome of the complaint."))
     if feedback.can_be_answered and not closing.answer:
         raise HandlingError("answer", _("Write the answer to the person."))
+    terms = await _terms_of(feedback)
     async with in_transaction():
         now = _now()
         if feedback.status is Status.WAITING and feedback.paused_since is not None:
-            terms = await handling_terms(await _organisation_of(feedback))
             _end_pause(feedback, terms.local_day(now))
         feedback.status = Status.CLOSED
         feedback.closed_at = now
@@ -479,6 +490,7 @@ async def close(feedback: Feedback, by: User, closing: Closing, *, link: str = "
         await insight.root_cause_set(feedback.organisation_id, feedback.id, closing.root_cause_id)
         feedback.improvement = closing.improvement
         feedback.improvement_ref = closing.improvement_ref
+        statistics.set_facts(feedback, terms)
         await feedback.save()
         await _event(
             feedback,
@@ -516,6 +528,7 @@ async def request_review(feedback: Feedback, reason: str) -> None:
         feedback.answered_at = None  # the review is answered anew
         feedback.answer_due = answer_due(feedback, terms)
         feedback.extended = False
+        statistics.set_facts(feedback, terms)  # the review is answered anew: no facts yet
         await feedback.save()
         await _event(feedback, EventKind.REVIEW_REQUESTED, None, reason, visible=True)
         await _audit("review_requested", feedback, None)

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
 from commitments.models import CommitmentVersion, Service
-from complaints import attachments, services
+from complaints import attachments, services, statistics
 from complaints.forms import form_catalogue, publication, publication_changed, read_feedback
 from complaints.models import Attachment, Feedback, FeedbackEvent, FeedbackSettings, ReplyTemplate
 from complaints.permissions import (
@@ -48,6 +48,7 @@ from complaints.states import (
     RetentionClass,
     Status,
 )
+from problem_areas.models import ProblemArea
 from problem_areas.services import active_areas
 from servicedialog import audit, identity, uploads
 from servicedialog.auth import current_organisation
@@ -100,6 +101,18 @@ def inbox_query(org: Any, params: Any, access: FeedbackAccess) -> Any:
         query = query.filter(unit_id=None)
     if params.get("kind") in tuple(Kind):
         query = query.filter(kind=params["kind"])
+    if params.get("channel") in tuple(Channel):
+        query = query.filter(channel=params["channel"])
+    service = parse_int(params.get("service", ""))
+    if service is not None:
+        query = query.filter(service_id=service)
+    if params.get("outcome") in tuple(Outcome):
+        query = query.filter(outcome=params["outcome"])
+    root_cause = parse_int(params.get("root_cause", ""))
+    if root_cause is not None:
+        query = query.filter(root_cause_id=root_cause)
+    elif params.get("root_cause") == "none":
+        query = query.filter(root_cause_id=None)
     commitment = parse_int(params.get("commitment", ""))
     if commitment is not None:
         query = query.filter(commitment_id=commitment)
@@ -119,11 +132,36 @@ def inbox_query(org: Any, params: Any, access: FeedbackAccess) -> Any:
             answer_due__gte=today,
             answer_due__lte=today + timedelta(days=3),
         )
+    if params.get("open_for") == "six_months":
+        query = query.filter(**statistics.open_too_long(zone_of(org), today))
     search = params.get("q", "").strip()[:MAX_SEARCH]
     if search:
         query = query.filter(access.search(search))
     order = "-received_at" if params.get("sort") == "newest" else "answer_due"
     return query.order_by(order, "id")
+
+
+def _filtered_by(
+    params: Any, services_: list[Any], areas: list[Any], language: str
+) -> list[tuple[str, str, bool]]:
+    """What the drill-down filters (those a dashboard's link sets) hold, for the line
+    above the list: (English msgid of the filter, its value, whether that is a msgid)."""
+    shown: list[tuple[str, str, bool]] = []
+    if params.get("channel") in tuple(Channel):
+        shown.append((_("Channel"), CHANNEL_LABELS[Channel(params["channel"])], True))
+    for service in services_:
+        if params.get("service") == str(service.id):
+            shown.append((_("Service"), service.name(language), False))
+    if params.get("outcome") in tuple(Outcome):
+        shown.append((_("Outcome"), OUTCOME_LABELS[Outcome(params["outcome"])], True))
+    for area in areas:
+        if params.get("root_cause") == str(area.id):
+            shown.append((_("Root cause"), area.name(language), False))
+    if params.get("root_cause") == "none":
+        shown.append((_("Root cause"), _("No root cause given"), True))
+    if params.get("open_for") == "six_months":
+        shown.append((_("Open longer than six months"), "", False))
+    return shown
 
 
 def _may(access: FeedbackAccess) -> dict[str, bool]:
@@ -172,6 +210,8 @@ async def inbox(request: Request) -> Response:
     service_names = (
         {s.id: s for s in await Service.filter(id__in=service_ids)} if service_ids else {}
     )
+    service_choices = list(await Service.filter(organisation_id=org.id).order_by("name_sv"))
+    area_choices = list(await ProblemArea.filter(organisation_id=org.id).order_by("name_sv"))
     return render(
         request,
         "complaints/inbox.html",
@@ -184,9 +224,16 @@ async def inbox(request: Request) -> Response:
             "params": params,
             "received": date_range(params),
             "promise_choices": await _promise_choices(org, request.state.language),
+            "service_choices": service_choices,
+            "area_choices": area_choices,
+            "filtered_by": _filtered_by(
+                params, service_choices, area_choices, request.state.language
+            ),
             "today": today_for(org),
             "status_labels": STATUS_LABELS,
             "kind_labels": KIND_LABELS,
+            "channel_labels": CHANNEL_LABELS,
+            "outcome_labels": OUTCOME_LABELS,
             "may": _may(access),
         },
     )

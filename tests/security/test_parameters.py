@@ -47,6 +47,7 @@ QUERY_PARAMETERS = {
     # read in a loop by servicedialog.periods.date_range (the pattern below cannot see it)
     "from", "to",
     "area", "version", "view", "into",
+    "open_for",  # the inbox: open longer than six months (a dashboard's drill-down)
 }  # fmt: skip
 FORM_FIELDS = {
     "anonymous", "answer", "attachments", "body", "body_en", "body_sv", "channel",
