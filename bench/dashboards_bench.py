@@ -203,11 +203,15 @@ class Links(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.drilldown: str | None = None
+        self.inbox: str | None = None  # the first that leads to the complaints inbox
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
         if "data-drilldown" in values and self.drilldown is None:
             self.drilldown = values.get("href") or values.get("data-drilldown") or None
+        href = values.get("href") or ""
+        if "data-drilldown" in values and self.inbox is None and "/feedback/manage" in href:
+            self.inbox = href
 
 
 def panel_id(name: str) -> str:
@@ -263,6 +267,7 @@ class Figures:
     rss: list[float] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     drilldown: str = ""
+    inbox: str = ""
     single: dict[str, float] = field(default_factory=dict)  # c=1 medians, ms
     fewer_as: str = "leadership"  # whose overview the page with fewer panels is
 
@@ -352,6 +357,10 @@ def measure_database(url: str, label: str, args: argparse.Namespace, tmp: Path) 
         }
         if parser.drilldown is not None:
             targets["drill-down list"] = (drill, drill_cookie, "</html>")
+        if parser.inbox is not None and parser.inbox != parser.drilldown:
+            inbox = urllib.parse.urljoin(base + "/dashboards/manage/", parser.inbox)
+            targets["drill-down: complaints inbox"] = (inbox, drill_cookie, "</html>")
+            figures.inbox = parser.inbox
         for name, (address, cookie, marker) in targets.items():
             check = http(address, cookie=cookie)[0]
             if check != 200:
@@ -441,11 +450,14 @@ def report(runs: list[Figures], args: argparse.Namespace, started: str) -> str:
         "public page",
         "statistics.json",
         "drill-down list",
+        "drill-down: complaints inbox",
     ]:
         for what, key in (("p50_ms", "p50"), ("p99_ms", "p99")):
             limit = TARGETS.get(f"{name} {key}") or TARGETS.get(
                 f"{name.replace(' list', '')} {key}"
             )
+            if name == "drill-down: complaints inbox":
+                limit = TARGETS["drill-down p99"] if key == "p99" else None
             if name == "overview, quality manager":
                 limit = TARGETS[f"overview {key}"]
             if name.startswith("overview ?"):
@@ -611,6 +623,7 @@ def report(runs: list[Figures], args: argparse.Namespace, started: str) -> str:
         )
     notes = [f"- {r.label}: {'; '.join(r.notes)}." for r in runs if r.notes]
     notes += [f"- {r.label}: drill-down list `{r.drilldown}`." for r in runs if r.drilldown]
+    notes += [f"- {r.label}: complaints inbox `{r.inbox}`." for r in runs if r.inbox]
     sizes = ", ".join(
         f"{r.label}: {r.facts.get('counts', {}).get('feedback', '?'):,} feedback / "
         f"{r.facts.get('counts', {}).get('commitments_case', '?'):,} cases"
