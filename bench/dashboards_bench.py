@@ -360,7 +360,8 @@ def measure_database(url: str, label: str, args: argparse.Namespace, tmp: Path) 
         if parser.inbox is not None and parser.inbox != parser.drilldown:
             inbox = urllib.parse.urljoin(base + "/dashboards/manage/", parser.inbox)
             targets["drill-down: complaints inbox"] = (inbox, drill_cookie, "</html>")
-            figures.inbox = parser.inbox
+            parts = urllib.parse.urlsplit(parser.inbox)
+            figures.inbox = parts.path + (f"?{parts.query}" if parts.query else "")
         for name, (address, cookie, marker) in targets.items():
             check = http(address, cookie=cookie)[0]
             if check != 200:
