@@ -142,14 +142,16 @@ async def seed(org: Organisation, count: int = 2500, seed_value: int = 2026) -> 
         await services.assign(feedback, handler, handler)
         if days_ago < 40 and rng.random() < 0.5:
             continue
+        cause = _root_cause(rng, areas, code) if kind is not Kind.PRAISE else None
+        cause_code = next((c for c, a in areas.items() if a.id == cause), "")
         await services.close(
             feedback,
             handler,
             Closing(
                 answer="" if anonymous else rng.choice(ANSWERS),
                 outcome=rng.choice(list(Outcome)) if kind is Kind.COMPLAINT else None,
-                root_cause_id=_root_cause(rng, areas, code) if kind is not Kind.PRAISE else None,
-                improvement=_improvement(rng, code, days_ago),
+                root_cause_id=cause,
+                improvement=_improvement(rng, cause_code, days_ago),
             ),
         )
         # Handling slips in the last four months (a unit short of staff): answers take longer.

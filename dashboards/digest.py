@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from dashboards import collect, summary
-from dashboards.filters import month_start
+from dashboards.filters import complete_months
 from dashboards.present import present
 from servicedialog.calendars import today_for
 from servicedialog.features import PanelScope, discover
@@ -19,7 +19,8 @@ from servicedialog.roles import Role
 async def digest_lines(organisation: Organisation, language: str) -> list[str]:
     """The summary sentences a leader's digest carries (leadership's panels only)."""
     today = today_for(organisation)
-    scope = PanelScope(organisation, month_start(today, 11), today, language=language, today=today)
+    start, end = complete_months(today, 12)
+    scope = PanelScope(organisation, start, end, language=language, today=today)
     panels = collect.panels_for(discover(), "manage", frozenset({Role.LEADERSHIP}))
     results = await collect.run(panels, scope)
     views = [present(r.panel, r.rows, scope) for r in results]

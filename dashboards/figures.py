@@ -57,7 +57,8 @@ def figure(
     data: list[dict[str, Any]] = []
     if panel.chart == "bar":
         shown = list(rows[:20])[::-1]  # the largest on top
-        categories = [str(value(r, panel.x, language) or "–") for r in shown]
+        full = [str(value(r, panel.x, language) or "–") for r in shown]
+        categories = _short_labels(full)
         for index, (key, name) in enumerate(zip(panel.y, names, strict=True)):
             data.append(
                 {
@@ -68,15 +69,16 @@ def figure(
                     "x": _numbers(shown, key, language),
                     "marker": {"color": HOUSE_COLOURS[index % len(HOUSE_COLOURS)]},
                     "customdata": custom[: len(shown)][::-1],
-                    "hovertemplate": "%{y}: %{x}" + suffix + "<extra>" + name + "</extra>",
+                    "hovertext": full,
+                    "hovertemplate": "%{hovertext}: %{x}" + suffix + "<extra>" + name + "</extra>",
                 }
             )
         layout.update(
             barmode="group",
             height=max(200, 40 + 28 * len(shown) * max(1, len(panel.y))),
-            margin={"l": 180, "r": 24, "t": 8, "b": 40},
+            margin={"l": 200, "r": 24, "t": 8, "b": 40},
             xaxis={"rangemode": "tozero", "ticksuffix": suffix, "gridcolor": "#d0d4da"},
-            yaxis={"automargin": True},
+            yaxis={"automargin": False},
         )
         return {"data": data, "layout": layout}
     labels = [cells.cell(value(r, panel.x, language), period=True) for r in rows]
@@ -157,6 +159,21 @@ def figure(
         **({"range": [0, 100]} if share else {}),
     }
     return {"data": data, "layout": layout}
+
+
+LABEL_CHARS = 28
+
+
+def _short_labels(labels: list[str]) -> list[str]:
+    """Category names short enough for the axis (the whole name is in the hover and the
+    table), still told apart when two begin alike."""
+    out: list[str] = []
+    for label in labels:
+        short = label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1].rstrip() + "…"
+        while short in out:
+            short += "\u200b"  # unseen, but a category of its own
+        out.append(short)
+    return out
 
 
 def _trace(

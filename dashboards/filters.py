@@ -16,11 +16,11 @@ from servicedialog.bounds import parse_int
 from servicedialog.i18n import lazy as _
 
 PERIOD_CHOICES: tuple[tuple[str, str], ...] = (
-    ("1m", _("This month")),
-    ("3m", _("The last 3 months")),
-    ("12m", _("The last 12 months")),
-    ("24m", _("The last 24 months")),
-    ("ytd", _("This year")),
+    ("1m", _("This month so far")),
+    ("3m", _("The last 3 whole months")),
+    ("12m", _("The last 12 whole months")),
+    ("24m", _("The last 24 whole months")),
+    ("ytd", _("This year so far")),
     ("lastyear", _("Last year")),
     ("custom", _("Months of my choice")),
 )
@@ -37,6 +37,12 @@ def month_start(day: date, back: int = 0) -> date:
 
 def month_end(first: date) -> date:
     return month_start(first, -1) - timedelta(days=1)
+
+
+def complete_months(today: date, count: int) -> tuple[date, date]:
+    """The ``count`` whole months before ``today``'s month: a chart that ended with the
+    running month would show every figure falling on its first days."""
+    return month_start(today, count), month_start(today) - timedelta(days=1)
 
 
 def parse_month(raw: str) -> date | None:
@@ -153,11 +159,11 @@ def _period_range(period: str, today: date) -> tuple[date, date]:
     if period == "1m":
         return month_start(today), today
     if period == "3m":
-        return month_start(today, 2), today
+        return complete_months(today, 3)
     if period == "24m":
-        return month_start(today, 23), today
+        return complete_months(today, 24)
     if period == "ytd":
         return date(today.year, 1, 1), today
     if period == "lastyear":
         return date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)
-    return month_start(today, 11), today
+    return complete_months(today, 12)

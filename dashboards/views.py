@@ -20,7 +20,7 @@ from starlette.responses import JSONResponse, Response
 
 from dashboards import collect, summary
 from dashboards.figures import figure, figure_json
-from dashboards.filters import PERIOD_CHOICES, Filters, month_start, parse
+from dashboards.filters import PERIOD_CHOICES, Filters, complete_months, parse
 from dashboards.permissions import OVERVIEW, QUALITY
 from dashboards.present import PanelView, download_rows, present
 from servicedialog.auth import public
@@ -304,7 +304,7 @@ async def _public_results(request: Request, organisation: Organisation, language
     async def load() -> list[Any]:
         today = today_for(organisation)
         scope = PanelScope(
-            organisation, month_start(today, 23), today, language=language, public=True, today=today
+            organisation, *complete_months(today, 24), language=language, public=True, today=today
         )
         panels = collect.panels_for(request.app.state.features, "public", None)
         return [scope, await collect.run(panels, scope)]

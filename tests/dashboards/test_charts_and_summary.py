@@ -55,7 +55,9 @@ def test_the_summary_names_significant_changes_only():
     rows = _rows("Bygglov", [92.0, 93.0, 71.0], True) + _rows("Avlopp", [80.0, 60.0], False)
     scope = PanelScope(None, date(2026, 1, 1), date(2026, 3, 31), language="sv")
     said = sentences([present(SHARE, rows, scope)], "sv")
-    assert said == ["Bygglov sjönk från 93\u00a0% till 71\u00a0% under mars 2026, mer än slumpen förklarar."]
+    assert said == [
+        "Bygglov sjönk från 93\u00a0% till 71\u00a0% under mars 2026, mer än slumpen förklarar."
+    ]
     english = sentences(
         [present(SHARE, rows, PanelScope(None, scope.start, scope.end, language="en"))], "en"
     )

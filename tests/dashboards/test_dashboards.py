@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup
 from starlette.testclient import TestClient
 
 from dashboards.collect import panels_for, suppress_small
-from dashboards.filters import month_start, parse, parse_month
+from dashboards.filters import complete_months, month_start, parse, parse_month
 from dashboards.present import download_rows, present
 from servicedialog.app import create_app
 from servicedialog.features import Feature, Panel, PanelScope
@@ -99,14 +99,17 @@ def _sign_in(client, org, role, email=None):
 NO_CHOICES = {"units": {}, "services": {}, "channels": {}}
 
 
-def test_the_default_period_is_the_last_twelve_months_to_today():
+def test_the_default_period_is_the_last_twelve_whole_months():
     filters = parse({}, date(2026, 12, 1), **NO_CHOICES)
     assert (filters.period, filters.start, filters.end) == (
         "12m",
-        date(2026, 1, 1),
-        date(2026, 12, 1),
+        date(2025, 12, 1),
+        date(2026, 11, 30),
     )
     assert filters.errors == {}
+    assert parse({"period": "1m"}, date(2026, 12, 9), **NO_CHOICES).start == date(2026, 12, 1)
+    this_year = parse({"period": "ytd"}, date(2026, 12, 9), **NO_CHOICES)
+    assert (this_year.start, this_year.end) == (date(2026, 1, 1), date(2026, 12, 9))
 
 
 @pytest.mark.parametrize(
@@ -128,7 +131,7 @@ def test_a_filter_that_cannot_be_used_is_named_and_the_rest_apply(params, error)
         params, date(2026, 12, 1), units={3: "Bygg"}, services={}, channels={"web": "Web"}
     )
     assert error in filters.errors
-    assert (filters.start, filters.end) == (date(2026, 1, 1), date(2026, 12, 1))
+    assert (filters.start, filters.end) == (date(2025, 12, 1), date(2026, 11, 30))
     assert filters.unit_id is None and filters.channel is None
     for key, typed in params.items():  # the form shows what was typed
         assert filters.typed[key] == typed[:40]
@@ -241,7 +244,7 @@ def test_the_filters_reach_the_panels_and_a_bad_one_is_explained(dash):
     assert soup.select_one("#f-to")["aria-invalid"] == "true"
     assert "panel-testpanels-areas" in page.text  # the QM sees the QM-only panel
     scope = SEEN[-1]
-    assert scope.unit_id is None and scope.start == month_start(scope.today, 11)
+    assert scope.unit_id is None and (scope.start, scope.end) == complete_months(scope.today, 12)
 
 
 @pytest.mark.parametrize("role", [Role.HANDLER, Role.CONTACT_CENTRE, Role.ADMIN])

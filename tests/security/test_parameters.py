@@ -57,7 +57,7 @@ FORM_FIELDS = {
     "handler", "improvement", "improvement_ref", "is_active", "kind", "language",
     "latitude", "longitude", "name", "name_en", "name_sv", "needs_en", "needs_sv",
     "new_due", "new_password", "organisation", "outcome", "password", "pause_reasons",
-    "period", "place", "promise_en", "promise_sv", "public_summary", "publication",
+    "period", "place", "population", "promise_en", "promise_sv", "public_summary", "publication",
     "published_answer", "published_text", "reason", "received_on", "remedy", "remedy_en",
     "remedy_sv", "retention_class", "review_date", "roles", "root_cause", "score",
     "secret", "service", "slug", "start_event", "status", "stop_event", "target_group",
