@@ -16,8 +16,8 @@ a tenth of the size, for the memory and cost-growth comparison):
    that drops panels, the public page ``/dashboards/<org>/`` and its
    ``statistics.json``, and the first ``data-drilldown`` link of the overview.
 4. In a separate process with Tortoise on the same database: every "manage" panel's
-   ``query(scope)`` for the page's scope (the organisation, from the first day of the
-   month eleven months back to today), sequentially, ``--direct-rounds`` times; the median
+   ``query(scope)`` for the page's scope (the organisation and the page's default period,
+   the last 12 whole months), sequentially, ``--direct-rounds`` times; the median
    of the sum is the direct-SQL time. Page p50 / direct-SQL is the ratio of the target
    (≤ 2×); page p50 minus the sum of the panels it shows is what the page adds.
 5. The RSS of the worker processes after the load (from /proc).
@@ -123,6 +123,17 @@ def month_start(today: date, back: int) -> date:
     return date(month // 12, month % 12 + 1, 1)
 
 
+def default_period(today: date) -> tuple[date, date]:
+    """The overview's default period, as the page computes it: the last 12 whole months
+    (dashboards.filters.complete_months), or, before that existed, the first day of the
+    month 11 months back to today."""
+    try:
+        from dashboards.filters import complete_months
+    except ImportError:
+        return month_start(today, 11), today
+    return complete_months(today, 12)
+
+
 async def direct(url: str, slug: str, rounds: int, fewer: str) -> dict[str, Any]:
     """Each "manage" panel's query for the overview's default scope, sequentially; the
     median time per panel and of the sum over ``rounds`` (after one untimed round)."""
@@ -139,12 +150,11 @@ async def direct(url: str, slug: str, rounds: int, fewer: str) -> dict[str, Any]
         org = await Organisation.get(slug=slug)
         today = today_for(org)
         panels = [p for f in features for p in f.panels if "manage" in p.views]
-        scopes = {"full": PanelScope(org, month_start(today, 11), today, today=today)}
+        start, end = default_period(today)
+        scopes = {"full": PanelScope(org, start, end, today=today)}
         query = dict(urllib.parse.parse_qsl(fewer))
         if "channel" in query:
-            scopes["fewer"] = PanelScope(
-                org, month_start(today, 11), today, channel=query["channel"], today=today
-            )
+            scopes["fewer"] = PanelScope(org, start, end, channel=query["channel"], today=today)
         times: dict[str, dict[str, list[float]]] = {k: {p.name: [] for p in panels} for k in scopes}
         sums: dict[str, list[float]] = {k: [] for k in scopes}
         rows: dict[str, int] = {}
@@ -642,8 +652,8 @@ def report(runs: list[Figures], args: argparse.Namespace, started: str) -> str:
         f"(leadership of {ORG.name_sv}, the largest organisation); data: {sizes}.",
         '- Direct SQL: each "manage" panel\'s `query(scope)` in a separate process with '
         "Tortoise on the same database, sequentially, median of "
-        f"{args.direct_rounds} rounds; scope: the organisation, from the first day of the "
-        "month 11 months back to today.",
+        f"{args.direct_rounds} rounds; scope: the organisation and the page's default "
+        "period (the last 12 whole months).",
         "",
         *lines,
         "",
