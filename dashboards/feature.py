@@ -4,6 +4,7 @@ drawn from the panels the installed features contribute."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,16 @@ JOBS = (
 
 HERE = Path(__file__).parent
 
+
+@dataclass(frozen=True)
+class DashboardsSettings:
+    """``DASHBOARDS_<FIELD>`` in the environment."""
+
+    # Seconds a worker keeps a panel's rows for the same organisation, period and filters
+    # (0: query every time). The period tables behind them are refreshed once a minute.
+    cache_seconds: float = 30.0
+
+
 feature = Feature(
     name="dashboards",
     routes=routes,
@@ -68,4 +79,5 @@ feature = Feature(
     start_panel=start_panel,
     start_order=5,
     static=HERE / "static",
+    settings=DashboardsSettings,
 )

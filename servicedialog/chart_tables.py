@@ -60,6 +60,9 @@ def number_format(language: str) -> Callable[[float], str]:
     group, point = SYMBOLS[locale]
 
     def write(value: float) -> str:
+        if type(value) is int:  # most cells are counts: no rounding to do
+            text = f"{abs(value):,}".replace(",", group)
+            return ("-" if value < 0 else "") + text
         if not isinstance(value, int | float) or value != value or value in (INF, -INF):
             return format_decimal(value, "#,##0.#", locale=locale)
         exact = Decimal(str(value))

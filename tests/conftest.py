@@ -49,6 +49,7 @@ BLANK_DATABASE_URL = TEST_DATABASE_URL and f"{TEST_DATABASE_URL}_blank"
 # Servers the tests start (a worker per test, several per session) train the starter model
 # when a text first needs it rather than at startup: test_insight.py tests the warm start.
 os.environ.setdefault("PROBLEM_AREAS_WARM_STARTER", "false")
+os.environ.setdefault("DASHBOARDS_CACHE_SECONDS", "0")  # figures fresh after each change
 
 
 # PostgreSQL: whether the worker's database holds every migration yet.

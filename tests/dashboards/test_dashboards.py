@@ -344,3 +344,20 @@ def test_the_leadership_digest_goes_to_active_leaders_through_the_outbox(dash):
     messages = run(dash, OutboxMessage.all)
     assert [m.to_address for m in messages] == ["chef@example.se"]
     assert "/dashboards/manage/?org=exempelkommun" in messages[0].body_text
+
+
+def test_a_worker_keeps_a_panels_rows_for_the_same_scope_when_told(settings, monkeypatch):
+    monkeypatch.setenv("DASHBOARDS_CACHE_SECONDS", "30")
+    with TestClient(
+        create_app(settings, features=[*FEATURES, TEST_FEATURE]),
+        base_url="http://testserver",
+        follow_redirects=False,
+    ) as client:
+        SEEN.clear()
+        org = run(client, create_org)
+        _sign_in(client, org, Role.LEADERSHIP)
+        client.get("/dashboards/manage/")
+        client.get("/dashboards/manage/")
+        assert len(SEEN) == 1  # the second page read the kept rows
+        client.get("/dashboards/manage/?period=24m")
+        assert len(SEEN) == 2  # another period: queried
