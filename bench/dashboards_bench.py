@@ -110,6 +110,14 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--peers", type=Path, default=ROOT.parent / "shared" / "peers")
     parser.add_argument("--results", type=Path, help="Put the section at the top of this file.")
     parser.add_argument("--markdown", type=Path, help="Also write the section to this file.")
+    parser.add_argument(
+        "--server-env",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="An environment variable for the server, e.g. DASHBOARDS_CACHE_SECONDS=0 "
+        "(every request runs its panels' queries).",
+    )
     parser.add_argument("--drop", action="store_true", help="Delete the databases at the end.")
     parser.add_argument("--direct", help=argparse.SUPPRESS)  # the direct-SQL child process
     return parser.parse_args()
@@ -282,7 +290,7 @@ class Figures:
     fewer_as: str = "leadership"  # whose overview the page with fewer panels is
 
 
-def environment(url: str, tmp: Path) -> dict[str, str]:
+def environment(url: str, tmp: Path, extra: list[str] = ()) -> dict[str, str]:  # type: ignore[assignment]
     return {
         **os.environ,
         "VAR_DIR": str(tmp),
@@ -291,12 +299,13 @@ def environment(url: str, tmp: Path) -> dict[str, str]:
         "ENVIRONMENT": "production",
         "LOG_LEVEL": "WARNING",
         "FEEDBACK_RATE_LIMIT": "0",
+        **dict(item.split("=", 1) for item in extra),
     }
 
 
 def measure_database(url: str, label: str, args: argparse.Namespace, tmp: Path) -> Figures:
     figures = Figures(label, url)
-    target = SimpleNamespace(env=environment(url, tmp), restore=lambda: None)
+    target = SimpleNamespace(env=environment(url, tmp, args.server_env), restore=lambda: None)
     wrk = argparse.Namespace(
         threads=args.threads,
         connections=args.connections,
@@ -648,7 +657,9 @@ def report(runs: list[Figures], args: argparse.Namespace, started: str) -> str:
         "",
         f"- **Command:** {command} ({started}, {os.cpu_count()} cores, commit `{git_head()}`).",
         f"- {args.workers} uvicorn workers, wrk -t{args.threads} -c{args.connections} "
-        f"-d{args.duration}s after {args.warmup} s warm-up; as `{ORG.leadership}` "
+        f"-d{args.duration}s after {args.warmup} s warm-up"
+        + (f", server environment `{' '.join(args.server_env)}`" if args.server_env else "")
+        + f"; as `{ORG.leadership}` "
         f"(leadership of {ORG.name_sv}, the largest organisation); data: {sizes}.",
         '- Direct SQL: each "manage" panel\'s `query(scope)` in a separate process with '
         "Tortoise on the same database, sequentially, median of "
