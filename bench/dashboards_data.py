@@ -559,7 +559,7 @@ def is_sqlite(url: str) -> bool:
 
 
 def _remove_sqlite(path: str, make_folder: bool = True) -> None:
-    for suffix in ("", "-wal", "-shm"):
+    for suffix in ("", "-wal", "-shm", "-writers.lock"):
         Path(path + suffix).unlink(missing_ok=True)
     if make_folder:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
