@@ -385,15 +385,16 @@ def csrf_cookie(url: str) -> str:
     return cookies["csrftoken"]
 
 
-def sign_in(base: str) -> str:
+def sign_in(base: str, email: str = HANDLER, password: str = DEMO_PASSWORD) -> str:
+    """Sign in through POST /login with CSRF: the Cookie header of the session."""
     token = csrf_cookie(base + "/login")
     status, cookies, _ = http(
         base + "/login",
-        {"csrftoken": token, "email": HANDLER, "password": DEMO_PASSWORD},
+        {"csrftoken": token, "email": email, "password": password},
         cookie=f"csrftoken={token}",
     )
     if status != 303 or "sd_session" not in cookies:
-        raise RuntimeError(f"sign-in as {HANDLER} failed ({status})")
+        raise RuntimeError(f"sign-in as {email} failed ({status})")
     return f"csrftoken={token}; sd_session={cookies['sd_session']}"
 
 
