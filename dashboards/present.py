@@ -239,6 +239,10 @@ def _draw(
         first = rows[0]
         key = panel.y[0]
         view.headline = cells.cell(value(first, key, language), share=panel.unit == "%")
+        if first.get("capped"):  # a count that stopped at its limit
+            view.headline = translations(language).gettext("%(figure)s or more") % {
+                "figure": view.headline
+            }
         compared = value(first, panel.x, language) if panel.x else None
         if compared is not None:
             view.comparison = cells.cell(compared, share=panel.unit == "%")

@@ -102,3 +102,13 @@ def test_round_scales():
     assert nice_scale(0) == (1.0, 0.25)
     assert nice_scale(37) == (40, 10)
     assert nice_scale(1234)[0] >= 1234
+
+
+def test_a_count_that_stopped_at_its_limit_says_or_more():
+    panel = Panel(name="t.n", title="T", query=_none, chart="number", x="", y=("waiting",))
+    scope = PanelScope(None, date(2026, 1, 1), date(2026, 1, 31), language="sv")
+    assert (
+        present(panel, [{"waiting": 1000, "capped": True}], scope).headline
+        == "1\u00a0000 eller fler"
+    )
+    assert present(panel, [{"waiting": 12, "capped": False}], scope).headline == "12"
