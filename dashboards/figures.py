@@ -10,7 +10,6 @@ much per figure: a page of fifteen panels builds them in well under a millisecon
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -202,9 +201,3 @@ def _trace(
         trace["hoverinfo"] = "skip"
         trace["showlegend"] = False
     return trace
-
-
-def figure_json(figure: dict[str, Any]) -> str:
-    """The figure as JSON that is safe inside ``<script type="application/json">``."""
-    text = json.dumps(figure, ensure_ascii=False, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -19,14 +19,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from dashboards import collect, summary
-from dashboards.figures import figure, figure_json
+from dashboards.figures import figure
 from dashboards.filters import PERIOD_CHOICES, Filters, complete_months, parse
 from dashboards.permissions import OVERVIEW, QUALITY
 from dashboards.present import PanelView, download_rows, present
 from servicedialog.auth import public
 from servicedialog.calendars import today_for
+from servicedialog.charts import figure_json
 from servicedialog.exports import csv_response, spreadsheet_safe
-from servicedialog.features import Panel, PanelScope
+from servicedialog.features import PUBLIC_MIN_CASES, Panel, PanelScope
 from servicedialog.forms import render
 from servicedialog.i18n import lazy as _
 from servicedialog.i18n import translations
@@ -38,7 +39,6 @@ overview_readers = requires(OVERVIEW)
 quality_readers = requires(QUALITY)
 
 PUBLIC_CACHE_SECONDS = 300.0
-FILTER_NAMES = ("unit", "service", "channel")
 NO_ROLE_THERE = _("You have no role in that organisation: the figures are your own organisation's.")
 
 
@@ -76,11 +76,11 @@ async def _choices(request: Request, organisation: Organisation) -> dict[str, di
     return found
 
 
-async def _page_context(request: Request, view: str) -> dict[str, Any]:
-    organisation, roles, org_error = await _organisation_and_roles(request)
-    permission = OVERVIEW if view == "manage" else QUALITY
-    if not permission.held_by(roles):
-        raise HTTPException(403)
+async def _filtered_scope(
+    request: Request, organisation: Organisation
+) -> tuple[dict[str, dict[Any, str]], Filters, PanelScope]:
+    """The organisation's filter choices, the filters the query string asks for, and the
+    scope the panels get from them (the page and its downloads alike)."""
     today = today_for(organisation)
     choices = await _choices(request, organisation)
     filters = parse(
@@ -100,6 +100,15 @@ async def _page_context(request: Request, view: str) -> dict[str, Any]:
         language=request.state.language,
         today=today,
     )
+    return choices, filters, scope
+
+
+async def _page_context(request: Request, view: str) -> dict[str, Any]:
+    organisation, roles, org_error = await _organisation_and_roles(request)
+    permission = OVERVIEW if view == "manage" else QUALITY
+    if not permission.held_by(roles):
+        raise HTTPException(403)
+    choices, filters, scope = await _filtered_scope(request, organisation)
     panels = collect.panels_for(request.app.state.features, view, roles)
     wanted = request.query_params.get("panels", "")
     if wanted:  # a chosen few (the benchmark measures the page with fewer panels)
@@ -108,7 +117,7 @@ async def _page_context(request: Request, view: str) -> dict[str, Any]:
     results = await collect.run(
         panels, scope, request.app.state.cache, _settings(request).cache_seconds
     )
-    linking = RememberedPaths(request)
+    linking = remembering_paths(request)
     views = [_present(linking, r.panel, r.rows, scope, filters, r.seconds) for r in results]
     return {
         "organisation": organisation,
@@ -120,44 +129,41 @@ async def _page_context(request: Request, view: str) -> dict[str, Any]:
         "panels": views,
         "sections": _sections(views),
         "view": view,
-        "today": today,
+        "today": scope.today,
         "summary": summary.sentences(views, request.state.language),
     }
 
 
-class RememberedPaths:
-    """The request as a panel's ``link`` sees it, with ``url_for`` remembered per route and
-    parameters: a page links hundreds of table rows to a handful of lists, and Starlette
-    looks each one up through every route (about 60 µs a call)."""
+class Remembering:
+    """``target`` with its route lookup ``method`` (``url_for``, ``url_path_for``)
+    remembered per route and parameters, other attributes passed through. A panel's
+    ``link`` gets the request so wrapped: a page links hundreds of table rows to a handful
+    of lists, and Starlette looks each one up through every route (about 60 µs a call)."""
 
-    def __init__(self, request: Request) -> None:
-        self._request = request
-        self._paths: dict[tuple[str, tuple[tuple[str, Any], ...]], Any] = {}
-        self.app = _RememberedApp(request.app)
-
-    def url_for(self, name: str, /, **params: Any) -> Any:
-        key = (name, tuple(sorted(params.items())))
-        if key not in self._paths:
-            self._paths[key] = self._request.url_for(name, **params)
-        return self._paths[key]
+    def __init__(self, target: Any, method: str, **attributes: Any) -> None:
+        self._target = target
+        self._method = method
+        self._found: dict[tuple[str, tuple[tuple[str, Any], ...]], Any] = {}
+        self.__dict__.update(attributes)
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self._request, name)
+        if name != self._method:
+            return getattr(self._target, name)
+        look_up = getattr(self._target, name)
+
+        def remembered(route: str, /, **params: Any) -> Any:
+            key = (route, tuple(sorted(params.items())))
+            if key not in self._found:
+                self._found[key] = look_up(route, **params)
+            return self._found[key]
+
+        return remembered
 
 
-class _RememberedApp:
-    def __init__(self, app: Any) -> None:
-        self._app = app
-        self._paths: dict[tuple[str, tuple[tuple[str, Any], ...]], Any] = {}
-
-    def url_path_for(self, name: str, /, **params: Any) -> Any:
-        key = (name, tuple(sorted(params.items())))
-        if key not in self._paths:
-            self._paths[key] = self._app.url_path_for(name, **params)
-        return self._paths[key]
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._app, name)
+def remembering_paths(request: Request) -> Remembering:
+    """The request for the panels' links: ``request.url_for`` and
+    ``request.app.url_path_for`` each looked up once per route and parameters."""
+    return Remembering(request, "url_for", app=Remembering(request.app, "url_path_for"))
 
 
 def _present(
@@ -268,26 +274,8 @@ async def download(request: Request) -> Response:
         or not (OVERVIEW if view == "manage" else QUALITY).held_by(roles)
     ):
         raise HTTPException(404)
-    today = today_for(organisation)
-    choices = await _choices(request, organisation)
-    filters = parse(
-        request.query_params,
-        today,
-        units=choices["unit"],
-        services=choices["service"],
-        channels=choices["channel"],
-    )
-    language = request.state.language
-    scope = PanelScope(
-        organisation,
-        filters.start,
-        filters.end,
-        unit_id=filters.unit_id,
-        service_id=filters.service_id,
-        channel=filters.channel,
-        language=language,
-        today=today,
-    )
+    _choices_made, filters, scope = await _filtered_scope(request, organisation)
+    language = scope.language
     rows = (await collect.run([panel], scope))[0].rows
     header, lines = download_rows(panel, rows, language)
     period = f"{filters.start:%Y-%m}-{filters.end:%Y-%m}"
@@ -378,10 +366,7 @@ async def _monthly(request: Request) -> tuple[Organisation, list[dict[str, Any]]
     organisation = await _public_organisation(request)
     _scope, results = await _public_results(request, organisation, "sv")
     rows = next((r.rows for r in results if r.panel.name == MONTHLY_PANEL), [])
-    return organisation, [
-        {key: row.get(key) for key in OPEN_DATA_KEYS if key in row or key == "month"}
-        for row in rows
-    ]
+    return organisation, [{key: row.get(key) for key in OPEN_DATA_KEYS} for row in rows]
 
 
 @public
@@ -396,7 +381,7 @@ async def statistics_json(request: Request) -> Response:
             "received": "feedback registered that month",
             "answered": "of those, answered so far",
             "answered_on_time": "of those, answered by their answer date",
-            "suppressed": f"figures resting on fewer than {7} records are null",
+            "suppressed": f"figures resting on fewer than {PUBLIC_MIN_CASES} records are null",
         },
         "months": rows,
     }

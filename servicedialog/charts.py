@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import json
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -58,6 +59,10 @@ async def plotly_js(request: Request) -> Response:
 
 
 def figure_json(figure: Any) -> str:
-    """A figure as JSON that is safe inside ``<script type="application/json">``."""
-    text: str = figure.to_json()
+    """A figure (plotly's graph object, or a plain figure dict as the dashboards build
+    them) as JSON that is safe inside ``<script type="application/json">``."""
+    if isinstance(figure, dict):
+        text = json.dumps(figure, ensure_ascii=False, separators=(",", ":"))
+    else:
+        text = figure.to_json()
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

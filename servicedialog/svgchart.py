@@ -189,16 +189,17 @@ def line_chart(
     return Markup("".join(out))
 
 
-def _open() -> str:
+def _open(height: int = HEIGHT, kind: str = "") -> str:
     return (
-        f'<svg class="chart-svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="presentation" '
+        f'<svg class="chart-svg{kind}" viewBox="0 0 {WIDTH} {height}" role="presentation" '
         'aria-hidden="true" focusable="false" xmlns="http://www.w3.org/2000/svg" '
         f'font-family="system-ui, sans-serif" font-size="13" fill="{TEXT}">'
     )
 
 
-def _swatches(series: Sequence[Series]) -> list[str]:
-    out, x, y = [], LEFT, HEIGHT - 14
+def _swatches(series: Sequence[Series], x: float = LEFT, y: float = HEIGHT - 14) -> list[str]:
+    """The legend of filled parts (bars), a coloured square before each name."""
+    out = []
     for part in series:
         out.append(
             f'<rect x="{x}" y="{y - 11}" width="14" height="14" fill="{part.colour}"/>'
@@ -254,11 +255,7 @@ def bar_chart(
     per = 14 * len(series) + 12
     height = TOP + rows * per + 40
     inner = WIDTH - BAR_LEFT - RIGHT - 40
-    out = [
-        f'<svg class="chart-svg chart-bars" viewBox="0 0 {WIDTH} {height}" role="presentation" '
-        'aria-hidden="true" focusable="false" xmlns="http://www.w3.org/2000/svg" '
-        f'font-family="system-ui, sans-serif" font-size="13" fill="{TEXT}">'
-    ]
+    out = [_open(height, " chart-bars")]
     for row, label in enumerate(labels):
         y0 = TOP + row * per
         name = label if len(label) <= 26 else label[:25] + "…"
@@ -279,15 +276,8 @@ def bar_chart(
                 f'<text x="{BAR_LEFT + length + 4:.1f}" y="{y + 10:.1f}" font-size="11">'
                 f"{escape(number(float(value)))}{escape(suffix)}</text>"
             )
-    legend_y = height - 10
-    x = BAR_LEFT
     if len(series) > 1:
-        for part in series:
-            out.append(
-                f'<rect x="{x}" y="{legend_y - 11}" width="14" height="14" fill="{part.colour}"/>'
-                f'<text x="{x + 20}" y="{legend_y}">{escape(part.name)}</text>'
-            )
-            x += 30 + 8 * len(part.name)
+        out += _swatches(series, BAR_LEFT, height - 10)
     out.append("</svg>")
     return Markup("".join(out))
 

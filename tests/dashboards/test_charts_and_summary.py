@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from dashboards.figures import figure, figure_json
+from dashboards.figures import figure
 from dashboards.present import present
 from dashboards.summary import sentences
+from servicedialog.charts import figure_json
 from servicedialog.features import Panel, PanelScope
 from servicedialog.svgchart import Series, bar_chart, nice_scale, stacked_chart
 
